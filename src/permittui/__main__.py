@@ -1,0 +1,3 @@
+from permittui.cli import main
+
+raise SystemExit(main())

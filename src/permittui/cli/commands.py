@@ -1,0 +1,194 @@
+"""What each command does. Heavy modules are imported inside the command that needs them."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from permittui.errors import BadInput, Refused
+from permittui.identity import current_officer
+from permittui.paths import resolve_db
+
+
+def dispatch(args: argparse.Namespace) -> int:
+    handler = {
+        None: cmd_console, "init": cmd_init, "import": cmd_import, "export": cmd_export, "show": cmd_show,
+        "decide": cmd_decide, "countersign": cmd_countersign, "screen": cmd_screen, "audit": cmd_audit,
+        "generate": cmd_generate,
+    }[args.command]
+    return handler(args)
+
+
+def _open(args: argparse.Namespace, read_only: bool = False):
+    from permittui.store.db import open_store
+
+    return open_store(resolve_db(args.db), current_officer(args.officer), read_only=read_only)
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from permittui.store.db import init_store
+
+    path = resolve_db(args.db)
+    officer = current_officer(args.officer)
+    store = init_store(path, officer, strict_identity=args.strict_identity, group=args.group)
+    try:
+        if args.demo:
+            from permittui.store.demo import load_demo
+
+            for line in load_demo(store):
+                print(line)
+        else:
+            from permittui.store.demo import load_defaults
+
+            for line in load_defaults(store):
+                print(line)
+        if args.group:
+            import grp
+
+            from permittui.store.db import share_with_group
+
+            share_with_group(path, grp.getgrnam(args.group).gr_gid)
+    finally:
+        store.close()
+    print(f"created {path}")
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from permittui.store import imports
+
+    path = Path(args.file)
+    if not path.is_file():
+        raise BadInput(f"{path}: no such file")
+    store = _open(args)
+    try:
+        fn = {"schedule": imports.import_schedule, "customers": imports.import_customers,
+              "requests": imports.import_requests, "screening": imports.import_screening,
+              "reasons": imports.import_reasons, "conditions": imports.import_conditions}[args.what]
+        print(fn(store, path))
+    finally:
+        store.close()
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from permittui.store.export import export
+
+    store = _open(args, read_only=True)
+    try:
+        if args.output:
+            out_path = Path(args.output)
+            tmp = out_path.with_name(out_path.name + ".partial")
+            with tmp.open("w", encoding="utf-8", newline="") as out:
+                n = export(store, args.what, args.format, out)
+            tmp.replace(out_path)  # never leave a half-written export under the real name
+            print(f"{n} {args.what} written to {out_path}", file=sys.stderr)
+        else:
+            export(store, args.what, args.format, sys.stdout)
+    finally:
+        store.close()
+    return 0
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    from permittui.cli.show import show
+
+    store = _open(args, read_only=True)
+    try:
+        show(store, args.request_id, as_json=args.json, out=sys.stdout)
+    finally:
+        store.close()
+    return 0
+
+
+def cmd_decide(args: argparse.Namespace) -> int:
+    from permittui.store import decisions
+
+    store = _open(args)
+    try:
+        if args.outcome == "reverse":
+            result = decisions.reverse(store, args.request_id, note=args.note)
+        else:
+            result = decisions.decide(
+                store, args.request_id, args.outcome, reasons=args.reason, conditions=args.condition,
+                note=args.note, expected_version=args.expect_version, inspector=args.inspector,
+                referral_days=args.referral_days, override=args.override)
+        print(result)
+    finally:
+        store.close()
+    return 0
+
+
+def cmd_countersign(args: argparse.Namespace) -> int:
+    from permittui.store import decisions
+
+    if args.send_back and not args.note.strip():
+        raise BadInput("--send-back needs --note saying why")
+    store = _open(args)
+    try:
+        print(decisions.countersign(store, args.request_id, send_back=args.send_back, note=args.note))
+    finally:
+        store.close()
+    return 0
+
+
+def cmd_screen(args: argparse.Namespace) -> int:
+    import json
+
+    from permittui.store.screening import load_screener
+
+    store = _open(args, read_only=True)
+    try:
+        matches = load_screener(store).screen([args.name], args.country.upper())
+    finally:
+        store.close()
+    if args.json:
+        print(json.dumps([m.__dict__ for m in matches], indent=2, ensure_ascii=False))
+    elif not matches:
+        print(f"no match for {args.name!r} on the restricted-party list")
+    else:
+        for m in matches:
+            note = f"  ({m.country_note})" if m.country_note else ""
+            print(f"{m.score:5.1f}  {m.listed_name}  [{m.entry_id}, {m.source}]{note}")
+    return 0
+
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    from permittui.store import audit
+
+    store = _open(args, read_only=True)
+    try:
+        if args.action == "checkpoint":
+            seq, digest = audit.head(store.conn)
+            print(f"{seq}:{digest}")
+            return 0
+        checkpoint = None
+        if args.checkpoint:
+            seq_text, _, digest = args.checkpoint.partition(":")
+            if not seq_text.isdigit() or len(digest) != 64:
+                raise BadInput("--checkpoint must be SEQ:HASH as printed by `permittui audit checkpoint`")
+            checkpoint = (int(seq_text), digest)
+        result = audit.verify(store.conn, checkpoint)
+    finally:
+        store.close()
+    if not result.ok:
+        raise Refused(f"audit chain broken: {result.problem}")
+    print(f"audit chain intact: {result.count} entries, head {result.head_seq}:{result.head_hash}")
+    return 0
+
+
+def cmd_generate(args: argparse.Namespace) -> int:
+    from permittui.store.generate import generate
+
+    if args.requests < 1:
+        raise BadInput("--requests must be at least 1")
+    path = resolve_db(args.db)
+    generate(path, args.requests, seed=args.seed, force=args.force, officer=current_officer(args.officer))
+    return 0
+
+
+def cmd_console(args: argparse.Namespace) -> int:
+    from permittui.cli.console import run_console
+
+    return run_console(args)

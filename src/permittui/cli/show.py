@@ -1,0 +1,75 @@
+"""`permittui show`: a request and its findings, for a person or as JSON."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, TextIO
+
+from permittui.store.db import Store
+from permittui.store.findings import findings_for
+from permittui.text import clean
+
+
+def request_dict(f) -> dict[str, Any]:
+    r = f.request
+    return {"id": r.id, "kind": r.kind, "customer": r.customer_id, "customer_name": f.customer.name,
+            "entries": list(r.entries), "end_use": r.end_use, "model": r.model,
+            "evaluations": [{"metric": e.metric, "value": e.value, "unit": e.unit} for e in r.evaluations],
+            "summary": r.summary, "submitted": r.submitted, "registered": r.registered_on, "status": f.status,
+            "assignee": r.assignee, "priority": r.priority, "version": f.version}
+
+
+def show(store: Store, request_id: str, *, as_json: bool, out: TextIO) -> None:
+    f = findings_for(store, request_id)
+    if as_json:
+        out.write(json.dumps({"request": request_dict(f), "findings": f.as_dict(),
+                              "decisions": f.decisions}, indent=2, ensure_ascii=False) + "\n")
+        return
+    r = f.request
+    w = lambda text="": out.write(clean(text) + "\n")  # noqa: E731 - applicants' text never reaches the tty raw
+    w(f"{r.id}  {r.kind}  {f.status.replace('_', ' ')}  (version {f.version}, priority {r.priority})")
+    w(f"customer   {f.customer.name} [{f.customer.id}] {f.customer.country} {f.customer.sector}"
+      f" — {f.customer.vetting}")
+    w(f"entries    {', '.join(r.entries) or '—'}")
+    if r.model:
+        w(f"model      {r.model}")
+    for e in r.evaluations:
+        w(f"  eval     {e.metric} = {e.value}{' ' + e.unit if e.unit else ''}")
+    w(f"end use    {r.end_use}")
+    if r.summary:
+        w(f"summary    {r.summary}")
+    w()
+    w("triggered")
+    for t in f.triggered:
+        w(f"  {t.code:10} {t.trigger:20} {t.reason}{'  [countersign]' if t.countersign else ''}")
+    if not f.triggered:
+        w("  nothing on the schedule")
+    for n in f.metric_notes:
+        w(f"  note     {n.code}: {n.metric}: {n.problem}")
+    if f.red_lines:
+        w("RED LINES")
+        for rl in f.red_lines:
+            w(f"  {rl.code:10} {rl.reason}")
+    w("allow-list")
+    for a in f.allow_list:
+        cap = f"  cap {a['used']}/{a['cap']}" if a["cap"] is not None else ""
+        state = a["grant_status"] or "no grant"
+        w(f"  {a['code']:10} {state}{' until ' + a['expires'] if a['expires'] else ''}{cap}")
+    w("screening")
+    for s in f.screening:
+        w(f"  {s['score']:5.1f} {s['listed_name']} ({s['list']}) — {s['disposition']}"
+          f"{': ' + s['reason'] if s['reason'] else ''}")
+    if not f.screening:
+        w("  no hits")
+    w(f"clock      {f.clock.explain()}")
+    if f.precedents:
+        w("precedents")
+        for p in f.precedents:
+            w(f"  {p.request_id}  {p.outcome:24} similarity {p.similarity:.2f}")
+    if f.precedent_warning:
+        w(f"WARNING    {f.precedent_warning}")
+    if f.decisions:
+        w("decisions")
+        for d in f.decisions:
+            w(f"  #{d['id']} {d['decided_at'][:16]} {d['officer']}: {d['outcome']} -> {d['status_after']}"
+              f"{' ' + ','.join(d['reasons']) if d['reasons'] else ''}{' — ' + d['note'] if d['note'] else ''}")

@@ -1,0 +1,88 @@
+"""The request lifecycle (design §2): which outcome leads where, what the rules refuse, and
+what must wait for a second officer. Pure: the store supplies the facts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from permittui.errors import BadInput, Refused
+
+OUTCOME_STATUS = {
+    "approve": "approved",
+    "approve-with-conditions": "approved_with_conditions",
+    "deny": "denied",
+    "return": "returned",
+    "request-info": "info_requested",
+    "refer": "referred",
+}
+APPROVALS = ("approve", "approve-with-conditions")
+FINAL = ("approve", "approve-with-conditions", "deny", "return")
+DECIDABLE_FROM = ("pending", "info_requested", "referred")
+
+
+@dataclass
+class Facts:
+    """What the rules need to know about a request at the moment of deciding."""
+
+    request_id: str
+    kind: str
+    status: str
+    red_line_codes: list[str] = field(default_factory=list)
+    countersign_codes: list[str] = field(default_factory=list)
+    caps_reached: list[str] = field(default_factory=list)       # entries at cap the customer doesn't hold
+    customer_suspended: bool = False
+    screening_open: int = 0
+    screening_confirmed: int = 0
+
+
+@dataclass
+class Ruling:
+    status_after: str
+    needs_countersign: bool
+    why_countersign: list[str]
+    override: bool
+
+
+def rule(facts: Facts, outcome: str, *, reasons: list[str], conditions: list[str], override: bool,
+         inspector: str | None) -> Ruling:
+    """Refuse (raise) or say where the decision leads and whether it waits for countersign."""
+    if outcome not in OUTCOME_STATUS:
+        raise BadInput(f"unknown outcome {outcome!r}")
+    if facts.status not in DECIDABLE_FROM:
+        raise Refused(f"{facts.request_id} is {facts.status.replace('_', ' ')}, not open for a decision")
+    if outcome == "deny" and not reasons:
+        raise Refused("a denial needs at least one reason code (--reason)")
+    if outcome == "approve-with-conditions" and not conditions:
+        raise Refused("approve-with-conditions needs at least one condition (--condition)")
+    if outcome == "refer" and not (inspector or "").strip():
+        raise BadInput("refer needs the inspector referred to (--inspector NAME)")
+    why: list[str] = []
+    if outcome in APPROVALS:
+        if facts.red_line_codes:
+            raise Refused(f"{facts.request_id} touches the red line {', '.join(facts.red_line_codes)}"
+                          " (prohibited): it can only be denied, or referred as an escalation")
+        if facts.screening_confirmed:
+            raise Refused(f"{facts.request_id}: the customer is a confirmed restricted-party match;"
+                          " it can't be approved")
+        if facts.caps_reached and not override:
+            raise Refused(f"allow-list cap reached for {', '.join(facts.caps_reached)}: approving past it is an"
+                          " override (--override) and needs a countersign")
+        if facts.customer_suspended and not override:
+            raise Refused(f"{facts.request_id}: the customer is suspended; approving is an override"
+                          " (--override) and needs a countersign")
+        if facts.caps_reached:
+            why.append(f"override of the cap on {', '.join(facts.caps_reached)}")
+        if facts.customer_suspended:
+            why.append("override: customer suspended")
+        if facts.screening_open:
+            why.append("screening hit not yet cleared")
+    if outcome in FINAL and facts.countersign_codes:
+        why.append(f"entries {', '.join(facts.countersign_codes)} need a countersign")
+    if outcome == "deny" and facts.kind == "release":
+        why.append("every denial of a release needs a countersign")
+    if outcome == "refer" and facts.red_line_codes:
+        why.append(f"escalation of the red line {', '.join(facts.red_line_codes)}")
+    status = OUTCOME_STATUS[outcome]
+    if why:
+        return Ruling("awaiting_countersign", True, why, bool(override and outcome in APPROVALS))
+    return Ruling(status, False, [], False)

@@ -1,0 +1,1 @@
+"""What the regime says about a request, computed from the schedule and the register."""

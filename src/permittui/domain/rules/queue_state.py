@@ -1,0 +1,28 @@
+"""The two things the queue shows without reading findings: due date and flags."""
+
+from __future__ import annotations
+
+from permittui.domain import flags as f
+from permittui.domain.models import Request, ScheduleEntry
+from permittui.domain.rules.classify import classify, red_lines
+from permittui.domain.rules.due import due_date
+
+
+def queue_state(request: Request, entries: dict[str, ScheduleEntry], *, vetting: str, paused_days: int,
+                screening_open: bool = False, caps_full: frozenset[str] = frozenset(),
+                expired_grant: bool = False) -> tuple[str, int]:
+    triggered, _ = classify(request, entries)
+    bits = 0
+    if red_lines(request, entries, triggered):
+        bits |= f.RED_LINE
+    if screening_open:
+        bits |= f.SCREENING
+    if any(t.code in caps_full for t in triggered):
+        bits |= f.CAP
+    if any(t.countersign for t in triggered):
+        bits |= f.COUNTERSIGN
+    if vetting == "suspended":
+        bits |= f.SUSPENDED_CUSTOMER
+    if expired_grant:
+        bits |= f.EXPIRED_GRANT
+    return due_date(request.registered_on, triggered, paused_days), bits

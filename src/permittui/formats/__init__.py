@@ -1,0 +1,1 @@
+"""Reading outside files safely: YAML/JSON records with line numbers, the CSL's CSV and JSON."""

@@ -1,0 +1,78 @@
+"""Keep each open request's due date and flags current, so the queue never computes findings."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable
+
+from permittui.domain.clock import today
+from permittui.domain.models import ScheduleEntry
+from permittui.domain.rules.queue_state import queue_state
+from permittui.store.rows import entry_from_row, request_from_row
+
+_CHUNK = 500
+
+
+def load_entries(conn: sqlite3.Connection) -> dict[str, ScheduleEntry]:
+    conn.row_factory = sqlite3.Row
+    try:
+        return {r["code"]: entry_from_row(r) for r in conn.execute("SELECT * FROM schedule_entries")}
+    finally:
+        conn.row_factory = None
+
+
+def refresh(conn: sqlite3.Connection, request_ids: Iterable[str] | None = None) -> int:
+    """Recompute due and flags for the given requests (all open ones when None). In the caller's
+    transaction. Returns how many rows changed."""
+    entries = load_entries(conn)
+    today_iso = today().isoformat()
+    caps_full = frozenset(code for code, e in entries.items()
+                          if e.allow_list_cap is not None and cap_used(conn, code, today_iso) >= e.allow_list_cap)
+    changed = 0
+    if request_ids is None:
+        id_lists: Iterable[list[str]] = _batches(
+            r[0] for r in conn.execute("SELECT id FROM requests WHERE status IN"
+                                       " ('pending','info_requested','referred','awaiting_countersign')").fetchall())
+    else:
+        id_lists = _batches(request_ids)
+    conn.row_factory = sqlite3.Row
+    try:
+        for ids in id_lists:
+            marks = ",".join("?" * len(ids))
+            rows = conn.execute(
+                f"SELECT r.*, c.vetting AS vetting,"
+                f" EXISTS(SELECT 1 FROM screening_hits h WHERE h.customer_id = r.customer_id"
+                f"        AND h.disposition IN ('open','escalated','confirmed')) AS screening_open"
+                f" FROM requests r JOIN customers c ON c.id = r.customer_id WHERE r.id IN ({marks})", ids).fetchall()
+            for row in rows:
+                request = request_from_row(row)
+                paused = row["paused_days"]
+                expired = bool(request.kind == "renewal" and request.entries and conn.execute(
+                    f"SELECT 1 FROM grants WHERE customer_id = ? AND code IN ({','.join('?' * len(request.entries))})"
+                    " AND expires < ? LIMIT 1", (request.customer_id, *request.entries, today_iso)).fetchone())
+                due, bits = queue_state(request, entries, vetting=row["vetting"], paused_days=paused,
+                                        screening_open=bool(row["screening_open"]), caps_full=caps_full,
+                                        expired_grant=expired)
+                if due != row["due"] or bits != row["flags"]:
+                    conn.execute("UPDATE requests SET due = ?, flags = ? WHERE id = ?", (due, bits, row["id"]))
+                    changed += 1
+    finally:
+        conn.row_factory = None
+    return changed
+
+
+def cap_used(conn: sqlite3.Connection, code: str, today_iso: str) -> int:
+    """Active, unexpired grants on an entry: an index range no longer than the cap itself."""
+    return conn.execute("SELECT COUNT(DISTINCT customer_id) FROM grants WHERE code = ? AND status = 'active'"
+                        " AND expires >= ?", (code, today_iso)).fetchone()[0]
+
+
+def _batches(ids: Iterable[str]) -> Iterable[list[str]]:
+    batch: list[str] = []
+    for i in ids:
+        batch.append(i)
+        if len(batch) == _CHUNK:
+            yield batch
+            batch = []
+    if batch:
+        yield batch

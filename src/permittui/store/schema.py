@@ -1,0 +1,202 @@
+"""The schema, as forward migrations. Each entry upgrades the database by one version."""
+
+from __future__ import annotations
+
+V1 = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+
+CREATE TABLE schedules (
+    version TEXT PRIMARY KEY,
+    id TEXT NOT NULL,
+    status TEXT NOT NULL,
+    effective_from TEXT,
+    notes TEXT NOT NULL DEFAULT '[]',
+    imported_at TEXT NOT NULL
+);
+
+-- The entries in force: re-importing a schedule replaces them (the audit chain keeps the old).
+CREATE TABLE schedule_entries (
+    code TEXT PRIMARY KEY,
+    schedule_version TEXT NOT NULL REFERENCES schedules(version),
+    category TEXT NOT NULL,
+    title TEXT NOT NULL,
+    description TEXT NOT NULL DEFAULT '',
+    metric TEXT, operator TEXT, value TEXT, unit TEXT,
+    trigger TEXT NOT NULL,
+    review_window_days INTEGER NOT NULL,
+    allow_list_cap INTEGER,
+    countersign INTEGER NOT NULL DEFAULT 0,
+    validity_days INTEGER NOT NULL DEFAULT 365,
+    red_line_phrases TEXT NOT NULL DEFAULT '[]',
+    source TEXT NOT NULL DEFAULT ''
+);
+
+CREATE TABLE customers (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    aliases TEXT NOT NULL DEFAULT '[]',
+    country TEXT NOT NULL DEFAULT '',
+    sector TEXT NOT NULL DEFAULT '',
+    vetting TEXT NOT NULL,
+    name_key TEXT NOT NULL DEFAULT ''          -- lower-cased name, for sorting and prefix search
+);
+CREATE INDEX customers_name_key ON customers(name_key);
+
+CREATE TABLE requests (
+    id TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    customer_id TEXT NOT NULL REFERENCES customers(id),
+    entries TEXT NOT NULL DEFAULT '[]',
+    end_use TEXT NOT NULL,
+    model TEXT,
+    evaluations TEXT NOT NULL DEFAULT '[]',
+    summary TEXT NOT NULL DEFAULT '',
+    submitted TEXT NOT NULL,
+    registered TEXT NOT NULL,
+    status TEXT NOT NULL,
+    assignee TEXT,
+    priority INTEGER NOT NULL DEFAULT 1,
+    version INTEGER NOT NULL DEFAULT 1,
+    -- Derived from the rules at every change of the request, so the queue reads no findings:
+    due TEXT NOT NULL,                        -- due date (clock, pauses excluded)
+    flags INTEGER NOT NULL DEFAULT 0,         -- bit set, see domain.flags
+    paused_since TEXT,                        -- set while info_requested
+    paused_days INTEGER NOT NULL DEFAULT 0,
+    updated_at TEXT NOT NULL
+);
+-- The queue: open requests by due date, keyset-paged on (due, id).
+CREATE INDEX requests_queue ON requests(status, due, id);
+CREATE INDEX requests_due ON requests(due, id);
+CREATE INDEX requests_customer ON requests(customer_id, due, id);
+CREATE INDEX requests_kind ON requests(kind, due, id);
+
+CREATE TABLE request_entries (
+    request_id TEXT NOT NULL REFERENCES requests(id),
+    code TEXT NOT NULL,
+    PRIMARY KEY (code, request_id)
+) WITHOUT ROWID;
+
+-- The clock as an event log (registered, paused, resumed, referred, decided ...).
+CREATE TABLE request_events (
+    id INTEGER PRIMARY KEY,
+    request_id TEXT NOT NULL REFERENCES requests(id),
+    at TEXT NOT NULL,
+    event TEXT NOT NULL,
+    detail TEXT NOT NULL DEFAULT '{}'
+);
+CREATE INDEX request_events_request ON request_events(request_id, id);
+
+CREATE TABLE reasons (code TEXT PRIMARY KEY, label TEXT NOT NULL, applies_to TEXT NOT NULL DEFAULT '[]');
+CREATE TABLE conditions (code TEXT PRIMARY KEY, text TEXT NOT NULL);
+
+-- Decisions are append-only: a countersign, send-back or reversal is a new row naming the one
+-- it acts on. Triggers refuse UPDATE and DELETE through the application's own connection.
+CREATE TABLE decisions (
+    id INTEGER PRIMARY KEY,
+    request_id TEXT NOT NULL REFERENCES requests(id),
+    outcome TEXT NOT NULL,
+    reasons TEXT NOT NULL DEFAULT '[]',
+    conditions TEXT NOT NULL DEFAULT '[]',
+    note TEXT NOT NULL DEFAULT '',
+    officer TEXT NOT NULL,
+    os_account TEXT NOT NULL,
+    decided_at TEXT NOT NULL,
+    schedule_version TEXT,
+    request_version INTEGER NOT NULL,
+    status_before TEXT NOT NULL,
+    status_after TEXT NOT NULL,
+    acts_on INTEGER REFERENCES decisions(id),
+    inspector TEXT,
+    referral_due TEXT,
+    override INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX decisions_request ON decisions(request_id, id);
+CREATE INDEX decisions_officer ON decisions(officer, id);
+CREATE TRIGGER decisions_no_update BEFORE UPDATE ON decisions
+    BEGIN SELECT RAISE(ABORT, 'decisions are append-only'); END;
+CREATE TRIGGER decisions_no_delete BEFORE DELETE ON decisions
+    BEGIN SELECT RAISE(ABORT, 'decisions are append-only'); END;
+
+CREATE TABLE grants (
+    id INTEGER PRIMARY KEY,
+    customer_id TEXT NOT NULL REFERENCES customers(id),
+    code TEXT NOT NULL,
+    end_use TEXT NOT NULL,
+    conditions TEXT NOT NULL DEFAULT '[]',
+    granted TEXT NOT NULL,
+    expires TEXT NOT NULL,
+    status TEXT NOT NULL,
+    decision_id INTEGER REFERENCES decisions(id),
+    status_reason TEXT NOT NULL DEFAULT '',
+    UNIQUE (customer_id, code, end_use)
+);
+CREATE INDEX grants_code ON grants(code, status, expires);
+CREATE INDEX grants_customer ON grants(customer_id, code);
+
+-- What a decision did to a grant, so a reversal can put it back exactly (append-only).
+CREATE TABLE grant_changes (
+    decision_id INTEGER NOT NULL REFERENCES decisions(id),
+    grant_id INTEGER NOT NULL REFERENCES grants(id),
+    before TEXT                               -- the grant row before, or NULL when created
+);
+CREATE INDEX grant_changes_decision ON grant_changes(decision_id);
+CREATE INDEX grants_expires ON grants(expires, id);
+
+CREATE TABLE screening_entries (
+    id TEXT PRIMARY KEY,                      -- the CSL _id
+    source TEXT NOT NULL,
+    entity_number TEXT NOT NULL DEFAULT '',
+    type TEXT NOT NULL DEFAULT '',
+    programs TEXT NOT NULL DEFAULT '',
+    name TEXT NOT NULL,
+    alt_names TEXT NOT NULL DEFAULT '[]',
+    countries TEXT NOT NULL DEFAULT '[]',
+    license_policy TEXT NOT NULL DEFAULT '',
+    remarks TEXT NOT NULL DEFAULT '',
+    raw TEXT NOT NULL,                        -- the row as published
+    content_hash TEXT NOT NULL,               -- a changed entry re-flags cleared hits
+    first_seen TEXT NOT NULL,
+    last_seen TEXT NOT NULL,
+    delisted TEXT                             -- set when a later list no longer has the entry
+);
+-- One row per listed name or alias, normalised at import so a screen does no string work per entry.
+CREATE TABLE screening_names (
+    entry_id TEXT NOT NULL REFERENCES screening_entries(id),
+    name TEXT NOT NULL,
+    norm TEXT NOT NULL
+);
+CREATE INDEX screening_names_entry ON screening_names(entry_id);
+
+CREATE TABLE screening_hits (
+    id INTEGER PRIMARY KEY,
+    customer_id TEXT NOT NULL REFERENCES customers(id),
+    entry_id TEXT NOT NULL REFERENCES screening_entries(id),
+    party_name TEXT NOT NULL,
+    listed_name TEXT NOT NULL,
+    score REAL NOT NULL,
+    entry_hash TEXT NOT NULL,
+    disposition TEXT NOT NULL DEFAULT 'open',  -- open | cleared | confirmed | escalated
+    reason TEXT NOT NULL DEFAULT '',
+    officer TEXT,
+    at TEXT,
+    UNIQUE (customer_id, entry_id)
+);
+
+CREATE TABLE audit (
+    seq INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    officer TEXT NOT NULL,
+    os_account TEXT NOT NULL,
+    action TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    payload TEXT NOT NULL,
+    prev_hash TEXT NOT NULL,
+    hash TEXT NOT NULL
+);
+CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+    BEGIN SELECT RAISE(ABORT, 'the audit chain is append-only'); END;
+CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
+    BEGIN SELECT RAISE(ABORT, 'the audit chain is append-only'); END;
+"""
+
+MIGRATIONS: list[str] = [V1]
