@@ -167,8 +167,8 @@ def decide(store: Store, request_id: str, outcome: str, *, reasons: list[str] = 
         facts, grant_codes = facts_for(conn, row)
         ruling = lifecycle.rule(facts, outcome, reasons=reason_codes, conditions=[c["text"] for c in conds],
                                 override=override, inspector=inspector)
+        day = at[:10] if at else today().isoformat()
         at = at or now_iso()
-        day = at[:10]
         referral_due = None
         if outcome == "refer":
             days = referral_days if referral_days is not None else DEFAULT_REFERRAL_DAYS
@@ -251,8 +251,8 @@ def countersign(store: Store, request_id: str, *, send_back: bool = False, note:
                           f" {pending['decided_at'][:16].replace('T', ' ')}); a different officer must countersign")
         if send_back and not note.strip():
             raise Refused("sending a decision back needs a note saying why")
+        day = at[:10] if at else today().isoformat()
         at = at or now_iso()
-        day = at[:10]
         if send_back:
             status, outcome = pending["status_before"], "send-back"
         else:
@@ -283,8 +283,8 @@ def reverse(store: Store, request_id: str, *, note: str = "", at: str | None = N
             raise Refused(f"{request_id}: the last decision is {_who(last)}; only that officer can reverse it")
         if row["version"] != last["request_version"] + 1:
             raise Refused(f"{request_id} changed after that decision; nothing reversed")
+        day = at[:10] if at else today().isoformat()
         at = at or now_iso()
-        day = at[:10]
         restored = []
         for grant_id, before in conn.execute("SELECT grant_id, before FROM grant_changes WHERE decision_id = ?",
                                              (last["id"],)).fetchall():
