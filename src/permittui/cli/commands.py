@@ -33,26 +33,30 @@ def cmd_init(args: argparse.Namespace) -> int:
     officer = current_officer(args.officer)
     store = init_store(path, officer, strict_identity=args.strict_identity, group=args.group)
     try:
-        if args.demo:
-            from permittui.store.demo import load_demo
-
-            for line in load_demo(store):
-                print(line)
-        else:
-            from permittui.store.demo import load_defaults
-
-            for line in load_defaults(store):
-                print(line)
-        if args.group:
-            import grp
-
-            from permittui.store.db import share_with_group
-
-            share_with_group(path, grp.getgrnam(args.group).gr_gid)
-    finally:
+        _load_initial(store, args)
+    except BaseException:
+        # A database we just created and could not finish is removed, not left half-built.
         store.close()
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(path) + suffix).unlink(missing_ok=True)
+        raise
+    store.close()
     print(f"created {path}")
     return 0
+
+
+def _load_initial(store, args: argparse.Namespace) -> None:
+    from permittui.store.demo import load_defaults, load_demo
+
+    for line in (load_demo if args.demo else load_defaults)(store):
+        print(line)
+    if args.group:
+        import grp
+
+        from permittui.store.db import share_with_group
+
+        # Again after loading: WAL and SHM files appear with the first writes.
+        share_with_group(store.path, grp.getgrnam(args.group).gr_gid)
 
 
 def cmd_import(args: argparse.Namespace) -> int:

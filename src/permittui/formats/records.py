@@ -61,7 +61,12 @@ def _value(node: yaml.Node, loader: yaml.SafeLoader, depth: int) -> Any:
             raise _Bad(line, f"tag {node.tag!r} is not accepted")
         if len(node.value) > MAX_SCALAR_CHARS:
             raise _Bad(line, f"value longer than {MAX_SCALAR_CHARS} characters")
-        value = loader.construct_object(node, deep=False)
+        try:
+            value = loader.construct_object(node, deep=False)
+        except ValueError:
+            # e.g. 2026-13-45 looks like a timestamp but isn't one: keep the text and let the
+            # validator say which field is wrong.
+            return node.value
         if isinstance(value, dt.datetime):
             return value.isoformat()
         if isinstance(value, dt.date):
@@ -129,8 +134,9 @@ def load_document(path: Path, list_key: str) -> Document:
         # JSON: a raw tab can only be whitespace there (tabs in strings must be escaped), and
         # YAML refuses tabs as indentation, so this makes every valid JSON file readable.
         text = text.replace("\t", " ")
-    loader = _NoAliasLoader(text)
+    loader = None
     try:
+        loader = _NoAliasLoader(text)  # its reader already refuses non-printable characters
         root = loader.get_single_node()
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
@@ -140,7 +146,8 @@ def load_document(path: Path, list_key: str) -> Document:
     except yaml.YAMLError as e:
         raise InvalidFile([Problem(name, None, "", f"not valid YAML/JSON: {e}")]) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     if root is None:
         raise InvalidFile([Problem(name, None, "", "the file is empty")])
     try:
