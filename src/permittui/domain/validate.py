@@ -206,6 +206,10 @@ def _threshold(f: Fields) -> m.Threshold | None:
         f.bad("threshold", f"operator {raw['operator']!r} is not one of {' '.join(m.OPERATORS)}")
         return None
     value = raw["value"]
+    if raw["operator"] in ("<", "<=", ">", ">=") and (isinstance(value, bool) or not isinstance(value, (int, float))):
+        hint = " (YAML reads 1.0e26 as text: write 1.0e+26)" if isinstance(value, str) else ""
+        f.bad("threshold", f"operator {raw['operator']!r} needs a number, got {_kind(value)} {value!r}{hint}")
+        return None
     if raw["operator"] == "in" and not isinstance(value, list):
         f.bad("threshold", "operator 'in' needs a list value")
         return None

@@ -9,7 +9,9 @@ from permittui.domain.screening_names import fold
 
 FAVOURABLE = {"approve", "approve-with-conditions"}
 UNFAVOURABLE = {"deny", "return"}
-IDENTICAL = 0.9
+# "Essentially identical": the same entries and an end use that reads the same (token-set
+# similarity), whoever the customer is.
+IDENTICAL_TEXT = 0.85
 
 
 @dataclass(frozen=True)
@@ -42,9 +44,14 @@ def similarity(customer_id: str, entries: tuple[str, ...], end_use: str, case: P
 
 def precedents(customer_id: str, entries: tuple[str, ...], end_use: str, cases: list[PastCase],
                limit: int = 5) -> tuple[list[Precedent], str | None]:
+    from rapidfuzz import fuzz
+
     scored = sorted((Precedent(c.request_id, c.outcome, similarity(customer_id, entries, end_use, c), c.decided_at)
                      for c in cases), key=lambda p: (-p.similarity, p.request_id))[:limit]
-    near = [p for p in scored if p.similarity >= IDENTICAL]
+    by_id = {c.request_id: c for c in cases}
+    near = [p for p in scored
+            if set(by_id[p.request_id].entries) == set(entries)
+            and fuzz.token_set_ratio(fold(end_use), fold(by_id[p.request_id].end_use)) / 100 >= IDENTICAL_TEXT]
     outcomes = {p.outcome in FAVOURABLE for p in near if p.outcome in FAVOURABLE | UNFAVOURABLE}
     warning = None
     if len(outcomes) == 2:
