@@ -107,8 +107,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     except PermitError as e:
         print(f"permittui: {e}", file=sys.stderr)
         return e.exit_code
+    except OSError as e:  # e.g. -o into a folder that doesn't exist, a read-only file system
+        if isinstance(e, BrokenPipeError):
+            return 0
+        where = f"{e.filename}: " if e.filename else ""
+        print(f"permittui: {where}{e.strerror or e}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print("permittui: interrupted", file=sys.stderr)
         return 130
-    except BrokenPipeError:
-        return 0
+    except Exception as e:
+        import sqlite3
+
+        if isinstance(e, sqlite3.Error):  # locked past the busy timeout, disk full, corrupt file
+            print(f"permittui: database error: {e}", file=sys.stderr)
+            return 1
+        raise
