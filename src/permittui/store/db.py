@@ -88,6 +88,9 @@ def _connect(path: Path, read_only: bool) -> sqlite3.Connection:
                                timeout=BUSY_TIMEOUT_MS / 1000)
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     conn.execute("PRAGMA foreign_keys = ON")
+    # Without this, INSERT OR REPLACE deletes a decision or audit row without firing the
+    # append-only DELETE triggers (SQLite fires them on REPLACE only with recursive triggers).
+    conn.execute("PRAGMA recursive_triggers = ON")
     if not read_only:
         conn.execute("PRAGMA journal_mode = WAL")
     # FULL: a decision acknowledged to the officer survives power loss, not only a crash.
