@@ -236,6 +236,11 @@ def _refresh_entries(conn: sqlite3.Connection, codes: list[str]) -> None:
             (code,))])
 
 
+def _same_officer(a: str, b: str) -> bool:
+    # Four-eyes: "Alice" or " alice" is still alice; names are typed, not looked up.
+    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+
+
 def countersign(store: Store, request_id: str, *, send_back: bool = False, note: str = "",
                 at: str | None = None) -> DecisionResult:
     with store.write() as conn:
@@ -245,7 +250,7 @@ def countersign(store: Store, request_id: str, *, send_back: bool = False, note:
         pending = _row(conn, "SELECT * FROM decisions WHERE request_id = ? AND status_after = 'awaiting_countersign'"
                              " ORDER BY id DESC LIMIT 1", (request_id,))
         assert pending is not None
-        if pending["officer"] == store.officer.name or (
+        if _same_officer(pending["officer"], store.officer.name) or (
                 store.strict_identity and pending["os_account"] == store.officer.os_account):
             raise Refused(f"{request_id}: you made this decision ({pending['outcome']} at"
                           f" {pending['decided_at'][:16].replace('T', ' ')}); a different officer must countersign")
