@@ -1,0 +1,171 @@
+"""Issue 3: two officers deciding one request — exactly one wins, the other is told who and when.
+
+Eight real processes race over the same 50 pending requests through the store API (each its own
+connection, released together from a start line), and eight installed `permittui decide`
+commands race over single requests.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from conftest import permittui_exe
+
+from permittui.identity import Officer
+from permittui.store import imports
+from permittui.store.db import open_store
+
+N_REQUESTS = 50
+OFFICERS = ["ada", "bert", "chloe", "dmitri", "esme", "farid", "greta", "hiro"]
+
+WORKER = r"""
+import json, os, random, sys, time
+from pathlib import Path
+from permittui.errors import Refused
+from permittui.identity import Officer
+from permittui.store import decisions
+from permittui.store.db import open_store
+
+db, officer, go, index, n = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5])
+ids = [f"RACE-{i:02d}" for i in range(n)]
+if index % 2:                       # half in file order (collide on every one), half shuffled
+    random.Random(index).shuffle(ids)
+plan = [("approve", {}), ("return", {"reasons": ["RWA-INCOMPLETE"]}),
+        ("deny", {"reasons": ["PARTY-UNVERIFIED"]}), ("approve-with-conditions", {"conditions": ["NO-ONWARD-TRANSFER"]})]
+outcome, kwargs = plan[index % len(plan)]
+if index % 3 == 0:
+    kwargs = {**kwargs, "expected_version": 1}     # the console's way: refuse if it changed since seen
+store = open_store(Path(db), Officer(officer, officer))
+print("ready", flush=True)
+while not os.path.exists(go):
+    time.sleep(0.0005)
+results = []
+for rid in ids:
+    try:
+        r = decisions.decide(store, rid, outcome, **kwargs)
+        results.append({"id": rid, "won": True, "decision": r.decision_id})
+    except Refused as e:
+        results.append({"id": rid, "won": False, "message": str(e)})
+store.close()
+print(json.dumps(results), flush=True)
+"""
+
+
+def _requests_yaml(n: int) -> str:
+    lines = ["requests:"]
+    for i in range(n):
+        customer = ("C-ACME", "C-KEST", "C-PROV")[i % 3]
+        entry = ("AI.C.2.a", "AI.S.1.a", "AI.W.4.a")[i % 3]
+        lines += [f"  - id: RACE-{i:02d}", "    kind: access", f"    customer: {customer}", f"    entries: [{entry}]",
+                  f"    end_use: Contested use number {i}.", "    submitted: 2026-11-01"]
+    return "\n".join(lines) + "\n"
+
+
+@pytest.fixture
+def race_db(db_path, tmp_path):
+    p = tmp_path / "race.yaml"
+    p.write_text(_requests_yaml(N_REQUESTS), encoding="utf-8")
+    s = open_store(db_path, Officer("setup", "setup"))
+    imports.import_requests(s, p)
+    s.close()
+    return db_path
+
+
+def _rows(path: Path, sql: str, args: tuple = ()) -> list[tuple]:
+    conn = sqlite3.connect(path)
+    try:
+        return conn.execute(sql, args).fetchall()
+    finally:
+        conn.close()
+
+
+def test_eight_processes_fifty_requests_exactly_one_decision_each(race_db, tmp_path, cli):
+    script = tmp_path / "worker.py"
+    script.write_text(WORKER, encoding="utf-8")
+    go = tmp_path / "go"
+    procs = [subprocess.Popen([sys.executable, str(script), str(race_db), name, str(go), str(i), str(N_REQUESTS)],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             for i, name in enumerate(OFFICERS)]
+    try:
+        for p in procs:                        # every connection open before anyone starts
+            assert p.stdout.readline().strip() == "ready", p.stderr.read()
+        started = time.perf_counter()
+        go.touch()
+        outputs = []
+        for p in procs:
+            out, err = p.communicate(timeout=120)
+            assert p.returncode == 0, err
+            assert "Traceback" not in err, err
+            outputs.append(json.loads(out))
+        elapsed = time.perf_counter() - started
+    finally:
+        for p in procs:
+            if p.poll() is None:
+                p.kill()
+
+    decided = _rows(race_db, "SELECT request_id, officer, id, decided_at FROM decisions WHERE request_id LIKE 'RACE-%'")
+    assert len(decided) == N_REQUESTS, "exactly one decision per request"
+    winner = {rid: (officer, did, at) for rid, officer, did, at in decided}
+    assert len(winner) == N_REQUESTS
+
+    wins = losses = 0
+    for name, results in zip(OFFICERS, outputs):
+        assert len(results) == N_REQUESTS
+        for r in results:
+            w_officer, w_id, w_at = winner[r["id"]]
+            if r["won"]:
+                wins += 1
+                assert (w_officer, w_id) == (name, r["decision"]), "a process was told it won but did not"
+            else:
+                losses += 1
+                assert w_officer != name
+                msg = r["message"]
+                assert f"by {w_officer} at" in msg, f"loser not told who won: {msg!r}"
+                assert w_at[:16].replace("T", " ") in msg, f"loser not told when: {msg!r}"
+                assert "nothing recorded" in msg
+    assert (wins, losses) == (N_REQUESTS, N_REQUESTS * (len(OFFICERS) - 1))
+    winners = {w[0] for w in winner.values()}
+    print(f"\nrace: {len(OFFICERS)} processes x {N_REQUESTS} requests in {elapsed:.2f}s;"
+          f" {wins} won, {losses} refused; wins by officer:",
+          {o: sum(1 for w in winner.values() if w[0] == o) for o in sorted(winners)})
+    assert len(winners) >= 2, "the processes did not overlap: no race was run"
+
+    # Each request changed exactly once, with its one event and one audit row, and the chain holds.
+    assert _rows(race_db, "SELECT COUNT(*) FROM requests WHERE id LIKE 'RACE-%' AND version != 2") == [(0,)]
+    assert _rows(race_db, "SELECT COUNT(*) FROM request_events WHERE request_id LIKE 'RACE-%'"
+                          " AND event = 'decision'") == [(N_REQUESTS,)]
+    audited = [json.loads(p)["id"] for (p,) in _rows(race_db, "SELECT payload FROM audit WHERE action = 'decision'")]
+    assert sorted(audited) == sorted(w[1] for w in winner.values())
+    grants = _rows(race_db, "SELECT COUNT(*) FROM grants")[0][0]
+    approvals = _rows(race_db, "SELECT COUNT(*) FROM decisions WHERE outcome LIKE 'approve%'")[0][0]
+    assert grants == approvals
+    v = cli("audit", "verify", db=race_db)
+    assert v.returncode == 0, v.stderr
+
+
+def test_installed_commands_racing_on_one_request(race_db, tmp_path):
+    exe = permittui_exe()
+    for rid in ("RACE-00", "RACE-01", "RACE-02"):
+        procs = [subprocess.Popen([exe, "decide", rid, "approve", "--db", str(race_db), "--officer", name],
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=dict(os.environ))
+                 for name in OFFICERS]
+        results = [(name, *p.communicate(timeout=60), p.returncode) for name, p in zip(OFFICERS, procs)]
+        [(w_officer, w_at)] = _rows(race_db, "SELECT officer, decided_at FROM decisions WHERE request_id = ?", (rid,))
+        winners = [r for r in results if r[3] == 0]
+        assert len(winners) == 1, results
+        assert winners[0][0] == w_officer and f"{rid}: approve recorded" in winners[0][1]
+        for name, out, err, code in results:
+            if name == w_officer:
+                continue
+            assert code == 1, (name, out, err)
+            assert out == "" and "Traceback" not in err
+            line = err.strip()
+            assert "\n" not in line, err
+            assert f"already approved: approve by {w_officer} at {w_at[:19].replace('T', ' ')}" in line, line
