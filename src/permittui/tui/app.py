@@ -1,0 +1,207 @@
+"""The officer's console: four panes over one Store, keys from the action registry."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+from rich.text import Text
+from textual.app import App, ComposeResult
+from textual.widgets import ContentSwitcher
+from textual.widgets import Footer, Header, Input
+
+from permittui.domain.filter import parse
+from permittui.errors import PermitError
+from permittui.identity import Officer
+from permittui.store.db import Store, open_store
+from permittui.store.queue import change_marker
+from permittui.text import one_line
+from permittui.tui.actions import BY_ID, bindings, effective_keys
+from permittui.tui.commands import PermitCommands
+from permittui.tui.config import Config, load_config
+from permittui.tui.dialogs import HelpScreen
+from permittui.tui.panes import AllowListsPane, HistoryPane, SchedulePane
+from permittui.tui.queue_pane import QueuePane
+from permittui.tui.themes import choose_theme, load_themes
+
+PANES = ("queue", "schedule", "allowlists", "history")
+POLL_SECONDS = 1.0
+
+
+class FilterInput(Input):
+    """The `/` line; escape clears the filter and gives the keys back to the list."""
+
+
+class PermitApp(App[int]):
+    TITLE = "permittui"
+    COMMANDS = App.COMMANDS | {PermitCommands}
+    BINDINGS = bindings("app")
+    CSS = """
+    Screen { layout: vertical; }
+    #panes { height: 1fr; }
+    #filter { dock: bottom; display: none; height: 3; }
+    #filter.open { display: block; }
+    """
+
+    def __init__(self, store: Store, *, theme: str | None = None, config: Config | None = None) -> None:
+        super().__init__()
+        self.store = store
+        self.animation_level = "none"
+        self.config = config if config is not None else load_config()
+        self.keys = effective_keys(self.config.keymap)
+        self.requested_theme = theme
+        self.problems: list[str] = list(self.config.problems)
+        self.current_pane = "queue"
+        self._marker = -1
+        self._stale: set[str] = set()
+
+    # ── building ────────────────────────────────────────────────────────────────────────────
+    def compose(self) -> ComposeResult:
+        yield Header(show_clock=False, icon="")
+        with ContentSwitcher(initial="queue", id="panes"):
+            yield QueuePane(self.store, id="queue")
+            yield SchedulePane(self.store, id="schedule")
+            yield AllowListsPane(self.store, id="allowlists")
+            yield HistoryPane(self.store, id="history")
+        yield FilterInput(placeholder="filter: status: kind: customer: cap: due:<7d flag:redline !… text",
+                          id="filter")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        themes, problems = load_themes()
+        self.problems += problems
+        for t in themes:
+            self.register_theme(t)
+        name = choose_theme(self.requested_theme, self.config.theme)
+        if name not in self.available_themes:
+            self.problems.append(f"no theme {name!r}; using permittui-dark")
+            name = "permittui-dark"
+        self.theme = name
+        if self.config.keymap:
+            self.set_keymap(dict(self.config.keymap))
+        ro = " · READ-ONLY" if self.store.read_only else ""
+        self.title = one_line(f"permittui — {self.store.officer.name}{ro} — {self.store.path.name}")
+        for p in self.problems:
+            self.notify(one_line(p), severity="warning", markup=False, timeout=10)
+        self._marker = change_marker(self.store)
+        self.set_interval(POLL_SECONDS, self.poll_changes)
+        self.query_one("#queue-list").focus()
+
+    # ── panes ───────────────────────────────────────────────────────────────────────────────
+    def pane_widget(self, name: str | None = None) -> Any:
+        return self.query_one(f"#{name or self.current_pane}")
+
+    def action_pane(self, name: str) -> None:
+        self.current_pane = name
+        self.query_one("#panes", ContentSwitcher).current = name
+        pane = self.pane_widget()
+        if name in self._stale:
+            self._stale.discard(name)
+            pane.refresh_data()
+        target = pane.query("VirtualList, DataTable").first()
+        target.focus()
+        if hasattr(pane, "_head"):
+            pane._head()
+
+    def poll_changes(self) -> None:
+        """Another console (or the CLI) committed: reload what is on screen, later the rest."""
+        marker = change_marker(self.store)
+        if marker == self._marker:
+            return
+        self._marker = marker
+        self.refresh_all()
+
+    def refresh_all(self) -> None:
+        self._stale = set(PANES) - {self.current_pane}
+        self.pane_widget().refresh_data()
+
+    # ── filter ──────────────────────────────────────────────────────────────────────────────
+    def action_filter(self) -> None:
+        if self.current_pane not in ("queue", "allowlists"):
+            self.notify("The filter works in the Queue (1) and Allow-lists (3).", markup=False)
+            return
+        box = self.query_one("#filter", FilterInput)
+        box.add_class("open")
+        box.value = self.pane_widget().filter.source
+        box.focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id != "filter":
+            return
+        event.stop()
+        if self.apply_filter(event.value):
+            self._close_filter()
+
+    def apply_filter(self, text: str, pane: str | None = None) -> bool:
+        pane = pane or self.current_pane
+        try:
+            f = parse(text, "grants" if pane == "allowlists" else "requests")
+        except PermitError as e:
+            self.notify(one_line(str(e)), severity="error", markup=False)
+            return False
+        self.pane_widget(pane).load(f)
+        return True
+
+    def _close_filter(self) -> None:
+        box = self.query_one("#filter", FilterInput)
+        box.remove_class("open")
+        self.pane_widget().query("VirtualList, DataTable").first().focus()
+
+    def action_clear(self) -> None:
+        box = self.query_one("#filter", FilterInput)
+        pane = self.pane_widget()
+        if box.has_class("open"):
+            box.value = ""
+            self._close_filter()
+        vl = pane.query("VirtualList").first() if pane.query("VirtualList") else None
+        if vl is not None and vl.clear_marks():
+            pane._head()
+            return
+        if getattr(pane, "filter", None) is not None and pane.filter.source:
+            pane.load(parse(""))
+        elif vl is not None:
+            vl.focus()
+
+    def show_queue_filter(self, text: str) -> None:
+        self.action_pane("queue")
+        self.apply_filter(text, "queue")
+
+    # ── palette and help ────────────────────────────────────────────────────────────────────
+    async def run_registry_action(self, action_id: str) -> None:
+        a = BY_ID[action_id]
+        if a.scope in ("queue", "allowlists", "history") and self.current_pane != a.scope:
+            self.action_pane(a.scope)
+        node: Any = self
+        if a.scope in ("queue", "allowlists", "history"):
+            node = self.pane_widget(a.scope)
+        elif a.scope == "list":
+            node = self.pane_widget().query("VirtualList, DataTable").first()
+        await self.run_action(a.action, node)
+
+    def goto_request(self, request_id: str) -> None:
+        self.action_pane("queue")
+        if not self.pane_widget("queue").jump_to(request_id):
+            self.notify(f"{one_line(request_id)} is not in this view of the queue; its detail is shown.",
+                        markup=False)
+
+    def goto_customer(self, customer_id: str) -> None:
+        self.show_queue_filter(f'customer:"{customer_id}"')
+
+    def action_help(self) -> None:
+        self.push_screen(HelpScreen(self.keys))
+
+
+def run(path: Path, officer: Officer, theme: str | None = None, read_only: bool = False) -> int:
+    """Open the store and the console; a missing or bad database is one line on stderr."""
+    try:
+        store = open_store(Path(path), officer, read_only=read_only)
+    except PermitError as e:
+        print(f"permittui: {e}", file=sys.stderr)
+        return e.exit_code
+    try:
+        app = PermitApp(store, theme=theme)
+        app.run()
+    finally:
+        store.close()
+    return 0

@@ -1,0 +1,240 @@
+"""The Schedule, Allow-lists and History panes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.containers import Container
+from textual.widgets import DataTable, Static
+
+from permittui.domain.clock import today
+from permittui.domain.filter import Filter, parse
+from permittui.errors import PermitError
+from permittui.store import audit, grants
+from permittui.store.queue import (AuditSource, DecisionSource, GrantRow, GrantSource, reader,
+                                   schedule_overview)
+from permittui.text import one_line
+from permittui.tui.actions import bindings
+from permittui.tui.dialogs import DecisionDialog, DialogResult
+from permittui.tui.safe import fit
+from permittui.tui.vlist import VirtualList
+
+PANE_CSS = """
+.pane-head { height: 1; background: $panel; }
+"""
+
+
+class SchedulePane(Container):
+    """Entries by category (28 or so rows: a DataTable with Text cells is right here)."""
+
+    DEFAULT_CSS = PANE_CSS + "SchedulePane DataTable { height: 1fr; }"
+
+    def __init__(self, store: Any, **kw: Any) -> None:
+        super().__init__(**kw)
+        self.store = store
+
+    def compose(self) -> ComposeResult:
+        yield Static(Text("Schedule entries by category — enter shows the open requests naming one. "
+                          "Sample schedule: not law."), classes="pane-head")
+        yield DataTable(id="schedule-table", cursor_type="row", zebra_stripes=True)
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        for label in ("code", "category", "trigger", "window", "open", "grants/cap", "2nd", "threshold", "title"):
+            table.add_column(Text(label), key=label)
+        self.refresh_data()
+
+    def refresh_data(self) -> None:
+        table = self.query_one(DataTable)
+        row = table.cursor_row
+        table.clear()
+        for e in schedule_overview(self.store):
+            cap = f"{e.used}/{e.cap}" if e.cap is not None else str(e.grants)
+            full = e.cap is not None and e.used >= e.cap
+            table.add_row(Text(one_line(e.code), style="bold"), Text(one_line(e.category)),
+                          Text(one_line(e.trigger.replace("_", " ")),
+                               style="bold red" if e.trigger == "prohibited" else ""),
+                          Text(f"{e.review_window_days}d"), Text(str(e.open_requests)),
+                          Text(cap, style="bold red" if full else ""), Text("yes" if e.countersign else ""),
+                          Text(one_line(e.threshold, 48)), Text(one_line(e.title, 60)), key=e.code)
+        if row is not None and table.row_count:
+            table.move_cursor(row=min(row, table.row_count - 1))
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        code = str(event.row_key.value)
+        self.app.show_queue_filter(f"cap:{code}")
+
+
+def render_grant(row: GrantRow, width: int, vlist: VirtualList) -> Text:
+    day = today().isoformat()
+    status = row.effective_status(day)
+    t = Text(no_wrap=True, end="")
+    t.append(fit(row.expires, 11) + fit(status, 10), style=vlist.style("overdue") if status != "active" else None)
+    t.append(fit(row.code, 10) + " ")
+    rest = max(10, width - 33)
+    t.append(fit(row.customer_name, rest // 2) + " ")
+    t.append(fit(row.end_use + (f" — {row.status_reason}" if row.status_reason else ""), rest - rest // 2),
+             style=vlist.style("dim"))
+    return t
+
+
+class AllowListsPane(Container):
+    """Grants, soonest expiry first; `/` filters (cap:, customer:, status:), b/n narrow to the
+    customer or the entry under the cursor; p suspend, x revoke, e reinstate, each with a reason."""
+
+    BINDINGS = bindings("allowlists")
+    DEFAULT_CSS = PANE_CSS
+
+    def __init__(self, store: Any, **kw: Any) -> None:
+        super().__init__(**kw)
+        self.store = store
+        self.filter = Filter()
+
+    def compose(self) -> ComposeResult:
+        yield Static(classes="pane-head", id="grants-head")
+        yield VirtualList(render_grant, id="grants-list", empty="No grants (the filter may hide them).")
+
+    @property
+    def vlist(self) -> VirtualList:
+        return self.query_one("#grants-list", VirtualList)
+
+    def on_mount(self) -> None:
+        self.load()
+
+    def load(self, f: Filter | None = None) -> None:
+        if f is not None:
+            self.filter = f
+            self.vlist.cursor = 0
+        self.vlist.set_source(GrantSource(self.store, self.filter))
+        self._head()
+
+    def refresh_data(self) -> None:
+        self.vlist.reload()
+        self._head()
+
+    def _head(self) -> None:
+        what = f"filter: {self.filter.source}" if self.filter.source else "all grants"
+        self.query_one("#grants-head", Static).update(
+            Text(one_line(f"Allow-lists — {self.vlist.total} ({what}), soonest expiry first · cap usage: 2 Schedule"), no_wrap=True))
+        self.app.sub_title = one_line(f"{self.vlist.total} grants ({what})")
+
+    def action_by_customer(self) -> None:
+        row = self.vlist.current
+        if row is not None:
+            self.load(parse(f'customer:"{row.customer_id}"', "grants"))
+
+    def action_by_entry(self) -> None:
+        row = self.vlist.current
+        if row is not None:
+            self.load(parse(f"cap:{row.code}", "grants"))
+
+    def action_grant(self, action: str) -> None:
+        if self.store.read_only:
+            self.app.notify("Read-only: this console can't change the database.", severity="warning", markup=False)
+            return
+        row = self.vlist.current
+        if row is None:
+            return
+        title = Text(end="")
+        title.append(action.capitalize(), style="bold")
+        title.append(f" grant {row.id}: {one_line(row.code)} for {one_line(row.customer_name, 60)}")
+        self.app.push_screen(DecisionDialog(title, [], note_label="reason (required)", focus_note=True),
+                             lambda result: self._grant(row.id, action, result))
+
+    def _grant(self, grant_id: int, action: str, result: DialogResult | None) -> None:
+        if result is None:
+            return
+        try:
+            change = grants.change_grant(self.store, grant_id, action, result.note)
+        except PermitError as e:
+            self.app.notify(one_line(str(e)), severity="error", markup=False, timeout=8)
+            return
+        self.app.notify(str(change), markup=False)
+        self.refresh_data()
+
+
+def render_decision(row: Any, width: int, vlist: VirtualList) -> Text:
+    t = Text(no_wrap=True, end="")
+    t.append(fit(f"#{row.id}", 8) + fit(row.decided_at[:16].replace("T", " "), 17), style=vlist.style("dim"))
+    t.append(fit(row.request_id, 12) + " " + fit(row.officer, 12) + " ")
+    t.append(fit(row.outcome, 16), style="bold")
+    t.append(fit(f"→ {row.status_after} {','.join(row.reasons)} {row.note}", max(0, width - 66)))
+    return t
+
+
+def render_audit(row: Any, width: int, vlist: VirtualList) -> Text:
+    t = Text(no_wrap=True, end="")
+    t.append(fit(f"{row.seq}", 7) + fit(row.at[:19].replace("T", " "), 20), style=vlist.style("dim"))
+    t.append(fit(row.officer, 12) + " ")
+    t.append(fit(row.action, 16), style="bold")
+    t.append(fit(f"{row.subject} {row.payload}", max(0, width - 55)))
+    return t
+
+
+class HistoryPane(Container):
+    """Decisions or the audit chain, newest first, with the chain's verify status."""
+
+    BINDINGS = bindings("history")
+    DEFAULT_CSS = PANE_CSS
+
+    def __init__(self, store: Any, **kw: Any) -> None:
+        super().__init__(**kw)
+        self.store = store
+        self.mode = "decisions"
+        self.verify_status = "audit verify: checking…"
+
+    def compose(self) -> ComposeResult:
+        yield Static(classes="pane-head", id="history-head")
+        yield VirtualList(render_decision, id="history-list", empty="No decisions yet.")
+
+    @property
+    def vlist(self) -> VirtualList:
+        return self.query_one("#history-list", VirtualList)
+
+    def on_mount(self) -> None:
+        self.load()
+        self.action_verify()
+
+    def load(self) -> None:
+        vl = self.vlist
+        vl.render_row = render_decision if self.mode == "decisions" else render_audit
+        vl.cursor = 0
+        vl.set_source(DecisionSource(self.store) if self.mode == "decisions" else AuditSource(self.store))
+        self._head()
+
+    def refresh_data(self) -> None:
+        self.vlist.reload()
+        self._head()
+        self.action_verify()
+
+    def _head(self) -> None:
+        label = "Decisions" if self.mode == "decisions" else "Audit chain"
+        self.query_one("#history-head", Static).update(
+            Text(f"{label} — {self.vlist.total}, newest first · {self.verify_status} · t switches", no_wrap=True))
+
+    def action_toggle(self) -> None:
+        self.mode = "audit" if self.mode == "decisions" else "decisions"
+        self.load()
+
+    @work(thread=True, exclusive=True, group="verify")
+    def action_verify(self) -> None:
+        # Its own read-only connection: a long walk must not hold the console's lock.
+        try:
+            conn = reader(self.store)
+            try:
+                result = audit.verify(conn)
+            finally:
+                conn.close()
+            status = (f"audit verify: OK, {result.count} entries, head {result.head_hash[:12]}" if result.ok
+                      else f"audit verify: FAILED at row {result.bad_seq}: {result.problem}")
+        except Exception as e:  # noqa: BLE001 - shown, not raised
+            status = f"audit verify: could not run ({e})"
+        self.app.call_from_thread(self._verified, status)
+
+    def _verified(self, status: str) -> None:
+        self.verify_status = one_line(status, 120)
+        self._head()

@@ -1,0 +1,192 @@
+"""The Queue pane: the virtual list of open requests and the detail of the one under the cursor."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Container, VerticalScroll
+from textual.timer import Timer
+from textual.widgets import Static
+
+from permittui.domain.clock import today
+from permittui.domain.filter import DUE_SOON_DAYS, Filter
+from permittui.domain.flags import CAP, COUNTERSIGN, EXPIRED_GRANT, RED_LINE, SCREENING, SUSPENDED_CUSTOMER
+from permittui.errors import PermitError
+from permittui.store.findings import findings_for
+from permittui.store.queue import QueueRow, QueueSource
+from permittui.tui.actions import bindings
+from permittui.tui.deciding import Deciding
+from permittui.tui.detail import findings_text
+from permittui.tui.safe import fit
+from permittui.tui.vlist import VirtualList
+
+STATUS_SHORT = {"pending": "new", "info_requested": "info", "referred": "refd", "awaiting_countersign": "2nd",
+                "approved": "appr", "approved_with_conditions": "cond", "denied": "deny", "returned": "retd"}
+NARROW = 120
+DETAIL_DELAY = 0.12
+
+
+def flag_letters(row: QueueRow) -> str:
+    bits = row.flags
+    return "".join(ch if on else "·" for ch, on in (
+        ("R", bits & RED_LINE), ("S", bits & SCREENING), ("C", bits & CAP), ("2", bits & COUNTERSIGN),
+        ("W", row.status == "awaiting_countersign"), ("X", bits & SUSPENDED_CUSTOMER), ("E", bits & EXPIRED_GRANT)))
+
+
+def columns(width: int) -> tuple[int, int, int, int]:
+    """Widths of id, customer, entries, kind for a given list width."""
+    fixed = 2 + 1 + 6 + 1 + 7 + 1 + 4   # mark, days, flags, status (+ gaps)
+    idw = 12
+    kindw = 8 if width >= 70 else 0
+    entriesw = 16 if width >= 90 else (10 if width >= 70 else 0)
+    custw = max(8, width - fixed - idw - kindw - entriesw - 4)
+    return idw, custw, entriesw, kindw
+
+
+def header_text(width: int) -> Text:
+    idw, custw, entriesw, kindw = columns(width)
+    s = "  " + fit("id", idw) + " " + (fit("kind", kindw) + " " if kindw else "") + fit("customer", custw) + " "
+    s += (fit("entries", entriesw) + " " if entriesw else "") + fit("days", 6) + " " + fit("flags", 7) + " stat"
+    return Text(s, style="bold", no_wrap=True, end="")
+
+
+def render_queue_row(row: QueueRow, width: int, vlist: VirtualList, day: dt.date | None = None) -> Text:
+    day = day or today()
+    idw, custw, entriesw, kindw = columns(width)
+    left = (dt.date.fromisoformat(row.due) - day).days
+    text = Text(no_wrap=True, end="")
+    text.append("* " if row.id in vlist.marks else "  ", style="bold")
+    text.append(fit(row.id, idw) + " ")
+    if kindw:
+        text.append(fit(row.kind, kindw) + " ")
+    text.append(fit(row.customer_name, custw) + " ")
+    if entriesw:
+        text.append(fit(",".join(row.entries), entriesw) + " ", style=vlist.style("dim"))
+    if left < 0:
+        text.append(fit(f"{-left}d!", 6), style=vlist.style("overdue"))      # overdue: text says it too
+    elif left <= DUE_SOON_DAYS:
+        text.append(fit(f"{left}d~", 6), style=vlist.style("soon"))
+    else:
+        text.append(fit(f"{left}d", 6))
+    text.append(" ")
+    flags = flag_letters(row)
+    text.append(fit(flags, 7), style=vlist.style("alert") if row.flags & RED_LINE else None)
+    text.append(" " + STATUS_SHORT.get(row.status, row.status[:4]))
+    return text
+
+
+class QueuePane(Deciding, Container):
+    BINDINGS = bindings("queue")
+    DEFAULT_CSS = """
+    QueuePane { layout: vertical; }
+    QueuePane #queue-head { height: 1; background: $panel; }
+    QueuePane #queue-body { layout: horizontal; height: 1fr; }
+    QueuePane #queue-list { width: 3fr; height: 1fr; }
+    QueuePane #detail { width: 2fr; height: 1fr; border-left: solid $primary; padding: 0 1; }
+    QueuePane.narrow #queue-body { layout: vertical; }
+    QueuePane.narrow #queue-list { width: 1fr; height: 1fr; }
+    QueuePane.narrow #detail { width: 1fr; height: 1fr; border-left: none; border-top: solid $primary; }
+    """
+
+    def __init__(self, store, **kw) -> None:
+        super().__init__(**kw)
+        self.store = store
+        self.filter = Filter()
+        self.day = today()
+        self._detail_timer: Timer | None = None
+        self.detail_id: str | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="queue-head")
+        with Container(id="queue-body"):
+            yield VirtualList(lambda row, w, vl: render_queue_row(row, w, vl, self.day), id="queue-list",
+                              empty="No requests here (the filter may hide them: escape clears it).",
+                              markable=True)
+            with VerticalScroll(id="detail"):
+                yield Static(Text("Move to a request to see its findings."), id="detail-text")
+
+    @property
+    def vlist(self) -> VirtualList:
+        return self.query_one("#queue-list", VirtualList)
+
+    def on_mount(self) -> None:
+        self.load()
+
+    def on_resize(self) -> None:
+        self.set_class(self.size.width < NARROW, "narrow")
+        self.call_after_refresh(self._head)
+
+    def load(self, f: Filter | None = None) -> None:
+        if f is not None:
+            self.filter = f
+            self.vlist.cursor = 0
+        self.day = today()
+        self.vlist.set_source(QueueSource(self.store, self.filter, self.day))
+        self._head()
+
+    def refresh_data(self) -> None:
+        self.day = today()
+        self.vlist.reload()
+        self._head()
+        self.show_detail(force=True)
+
+    def _head(self) -> None:
+        vl = self.vlist
+        width = vl.size.width or self.size.width or 80
+        text = header_text(width)
+        try:
+            self.query_one("#queue-head", Static).update(text)
+        except Exception:
+            return
+        self.border_subtitle = None
+        self.app.sub_title = self.status_line()
+
+    def status_line(self) -> str:
+        vl = self.vlist
+        marks = f" · {len(vl.marks)} marked" if vl.marks else ""
+        what = f"filter: {self.filter.source}" if self.filter.source else "open requests"
+        return f"{vl.total} {what}{marks}"
+
+    # ── detail ──────────────────────────────────────────────────────────────────────────────
+    def on_virtual_list_highlighted(self, event: VirtualList.Highlighted) -> None:
+        if event.vlist is not self.vlist:
+            return
+        self._head()
+        if self._detail_timer is not None:
+            self._detail_timer.stop()
+        self._detail_timer = self.set_timer(DETAIL_DELAY, self.show_detail)
+
+    def on_virtual_list_opened(self, event: VirtualList.Opened) -> None:
+        self.show_detail(force=True)
+        self.query_one("#detail", VerticalScroll).focus()
+
+    def show_detail(self, force: bool = False) -> None:
+        row = self.vlist.current
+        target = self.query_one("#detail-text", Static)
+        if row is None:
+            self.detail_id = None
+            target.update(Text("No request selected."))
+            return
+        if row.id == self.detail_id and not force:
+            return
+        self.show_request(row.id)
+
+    def show_request(self, request_id: str) -> None:
+        target = self.query_one("#detail-text", Static)
+        try:
+            f = findings_for(self.store, request_id)
+        except PermitError as e:
+            target.update(Text(str(e)))
+            return
+        self.detail_id = request_id
+        target.update(findings_text(f))
+
+    def jump_to(self, request_id: str) -> bool:
+        """Put the cursor on a request if the filter shows it; the detail shows it either way."""
+        key = self.vlist.source.key_of(request_id) if self.vlist.source else None
+        if key is not None:
+            self.vlist.move_to(self.vlist.source.position(key))
+        self.show_request(request_id)
+        return key is not None

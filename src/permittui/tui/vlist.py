@@ -1,0 +1,243 @@
+"""A virtual list on Textual's Line API: it holds a few pages of rows, never the whole table.
+
+Rows come from a PageSource (store/queue.py) in keyset pages. Moving the cursor reads at most
+one new page, from the neighbour page's edge key, so a keystroke costs the same at a hundred
+rows as at a million. The row count is read once per (re)load and cached.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import Any
+
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual.geometry import Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from permittui.store.queue import PageSource
+from permittui.tui.actions import bindings
+
+PAGE = 128
+MAX_PAGES = 24
+
+RowRenderer = Callable[[Any, int, "VirtualList"], Text]
+
+
+class VirtualList(ScrollView, can_focus=True):
+    """Rows of a PageSource, a cursor, and marks (kept by row id with the row as seen)."""
+
+    BINDINGS = bindings("list")
+    COMPONENT_CLASSES = {"vlist--cursor", "vlist--marked", "vlist--overdue", "vlist--soon", "vlist--dim",
+                         "vlist--alert"}
+    DEFAULT_CSS = """
+    VirtualList { height: 1fr; }
+    VirtualList > .vlist--cursor { background: $block-cursor-background; color: $block-cursor-foreground;
+                                   text-style: $block-cursor-text-style; }
+    VirtualList:blur > .vlist--cursor { background: $block-cursor-blurred-background;
+                                        color: $block-cursor-blurred-foreground;
+                                        text-style: $block-cursor-blurred-text-style; }
+    VirtualList > .vlist--marked { color: $accent; text-style: bold; }
+    VirtualList > .vlist--overdue { color: $error; text-style: bold; }
+    VirtualList > .vlist--soon { color: $warning; text-style: underline; }
+    VirtualList > .vlist--dim { color: $foreground 60%; }
+    VirtualList > .vlist--alert { color: $error; text-style: bold; }
+    """
+
+    class Highlighted(Message):
+        def __init__(self, vlist: VirtualList, row: Any) -> None:
+            super().__init__()
+            self.vlist, self.row = vlist, row
+
+    class Opened(Message):
+        def __init__(self, vlist: VirtualList, row: Any) -> None:
+            super().__init__()
+            self.vlist, self.row = vlist, row
+
+    def __init__(self, render_row: RowRenderer, *, empty: str = "nothing here", id: str | None = None,
+                 markable: bool = False) -> None:
+        super().__init__(id=id)
+        self.render_row = render_row
+        self.empty_text = empty
+        self.markable = markable
+        self.source: PageSource | None = None
+        self.cursor = 0
+        self.total = 0
+        self.marks: dict[str, Any] = {}
+        self._pages: OrderedDict[int, list[Any]] = OrderedDict()
+        self.reads = 0  # pages read from the store (tests and bench watch this)
+
+    # ── data ────────────────────────────────────────────────────────────────────────────────
+    def set_source(self, source: PageSource, keep_key: Any = None) -> None:
+        """Show a new source (a new filter) or reload the same one after a change.
+
+        With keep_key, the cursor stays on that row if the source still has it."""
+        self.source = source
+        self._pages.clear()
+        self.total = source.count()
+        if keep_key is not None:
+            self.cursor = source.position(keep_key)
+        self.cursor = max(0, min(self.cursor, self.total - 1))
+        self.virtual_size = Size(self.size.width, self.total)
+        self._scroll_cursor_into_view()
+        self.refresh()
+        self.post_message(self.Highlighted(self, self.current))
+
+    def reload(self) -> None:
+        """Re-read after a change: the cursor stays on its row, or if that row left the source,
+        on the row that took its place (after a decision: the next request)."""
+        if self.source is None:
+            return
+        key = getattr(self.current, "key", None)
+        self.set_source(self.source, keep_key=key)
+
+    def row(self, index: int) -> Any:
+        if self.source is None or not 0 <= index < self.total:
+            return None
+        page_no = index // PAGE
+        page = self._pages.get(page_no)
+        if page is None:
+            page = self._load(page_no)
+        else:
+            self._pages.move_to_end(page_no)
+        offset = index - page_no * PAGE
+        return page[offset] if offset < len(page) else None
+
+    def _load(self, page_no: int) -> list[Any]:
+        assert self.source is not None
+        last = (self.total - 1) // PAGE
+        prev, nxt = self._pages.get(page_no - 1), self._pages.get(page_no + 1)
+        if prev is not None and len(prev) == PAGE:
+            rows = self.source.after(prev[-1].key, PAGE)
+        elif nxt:
+            rows = self.source.before(nxt[0].key, PAGE)
+        elif page_no == 0:
+            rows = self.source.after(None, PAGE)
+        elif page_no == last:
+            rows = self.source.before(None, self.total - page_no * PAGE)
+        else:
+            rows = self.source.at_offset(page_no * PAGE, PAGE)
+        self.reads += 1
+        self._pages[page_no] = rows
+        while len(self._pages) > MAX_PAGES:
+            self._pages.popitem(last=False)
+        return rows
+
+    @property
+    def current(self) -> Any:
+        return self.row(self.cursor)
+
+    def row_id(self, row: Any) -> str:
+        return str(getattr(row, "id", getattr(row, "key", "")))
+
+    # ── rendering ───────────────────────────────────────────────────────────────────────────
+    def style(self, name: str) -> Style:
+        return self.get_component_rich_style(f"vlist--{name}")
+
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        index = int(self.scroll_offset.y) + y
+        base = self.rich_style
+        if self.total == 0:
+            text = Text(self.empty_text if y == 0 else "", style=self.style("dim"))
+        elif index >= self.total:
+            return Strip.blank(width, base)
+        else:
+            row = self.row(index)
+            text = Text("…", style=self.style("dim")) if row is None else self.render_row(row, width, self)
+            if row is not None and self.row_id(row) in self.marks:
+                text.stylize(self.style("marked"))
+        segments = list(text.render(self.app.console, end=""))
+        strip = Strip(segments).apply_style(base).extend_cell_length(width, base).crop(0, width)
+        if self.total and index == self.cursor:
+            strip = strip.apply_style(self.style("cursor"))
+        return strip
+
+    def on_resize(self) -> None:
+        self.virtual_size = Size(self.size.width, self.total)
+        self._scroll_cursor_into_view()
+
+    # ── moving ──────────────────────────────────────────────────────────────────────────────
+    def move_to(self, index: int) -> None:
+        if self.total == 0:
+            return
+        index = max(0, min(index, self.total - 1))
+        if index == self.cursor:
+            return
+        old = self.cursor
+        self.cursor = index
+        if not self._scroll_cursor_into_view():
+            top = int(self.scroll_offset.y)
+            self.refresh_line(old - top)
+            self.refresh_line(index - top)
+        self.post_message(self.Highlighted(self, self.current))
+
+    def _scroll_cursor_into_view(self) -> bool:
+        """Scroll so the cursor shows; True when the view moved (and so repaints)."""
+        height = max(1, self.scrollable_content_region.height)
+        top = int(self.scroll_offset.y)
+        if self.cursor < top:
+            self.scroll_to(y=self.cursor, animate=False, immediate=True)
+        elif self.cursor >= top + height:
+            self.scroll_to(y=self.cursor - height + 1, animate=False, immediate=True)
+        else:
+            return False
+        self.refresh()
+        return True
+
+    def watch_scroll_y(self, old: float, new: float) -> None:
+        super().watch_scroll_y(old, new)
+        self.refresh()
+
+    def _page_height(self) -> int:
+        return max(1, self.scrollable_content_region.height - 1)
+
+    def action_cursor_down(self) -> None:
+        self.move_to(self.cursor + 1)
+
+    def action_cursor_up(self) -> None:
+        self.move_to(self.cursor - 1)
+
+    def action_cursor_top(self) -> None:
+        self.move_to(0)
+
+    def action_cursor_bottom(self) -> None:
+        self.move_to(self.total - 1)
+
+    def action_page_down(self) -> None:
+        self.move_to(self.cursor + self._page_height())
+
+    def action_page_up(self) -> None:
+        self.move_to(self.cursor - self._page_height())
+
+    def action_open(self) -> None:
+        if self.current is not None:
+            self.post_message(self.Opened(self, self.current))
+
+    def action_mark(self) -> None:
+        row = self.current
+        if not self.markable or row is None:
+            return
+        rid = self.row_id(row)
+        if rid in self.marks:
+            del self.marks[rid]
+        else:
+            self.marks[rid] = row
+        self.refresh_line(self.cursor - int(self.scroll_offset.y))
+        self.move_to(self.cursor + 1)
+        self.post_message(self.Highlighted(self, self.current))
+
+    def clear_marks(self) -> bool:
+        had = bool(self.marks)
+        self.marks.clear()
+        self.refresh()
+        return had
+
+    def on_click(self, event: Any) -> None:
+        y = event.y if hasattr(event, "y") else None
+        if y is not None:
+            self.move_to(int(self.scroll_offset.y) + y)
