@@ -94,9 +94,9 @@ def read_csv(path: Path) -> list[ListedParty]:
     header = reader.fieldnames or []
     missing = [c for c in REQUIRED if c not in header]
     if missing:
-        raise InvalidFile([Problem(name, 1, ",".join(missing),
-                                   "missing column; expected the Consolidated Screening List header"
-                                   " (_id, source, entity_number, type, programs, name, ...)")])
+        # One problem per column, so each reads FILE:1: COLUMN: missing column.
+        raise InvalidFile([Problem(name, 1, col, "missing column; expected the Consolidated Screening List header"
+                                   " (_id, source, entity_number, type, programs, name, ...)") for col in missing])
     problems: list[Problem] = []
     parties: list[ListedParty] = []
     seen: dict[str, int] = {}
