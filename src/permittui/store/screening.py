@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from permittui.domain.clock import now_iso
-from permittui.domain.screening import ListedName, Screener
+from permittui.domain.screening import Screener
 from permittui.errors import BadInput, Refused
 from permittui.store.db import Store
 
@@ -13,10 +13,20 @@ DISPOSITIONS = ("cleared", "confirmed", "escalated")
 
 
 def load_screener(store: Store) -> Screener:
-    rows = store.conn.execute(
-        "SELECT n.entry_id, n.name, n.norm, e.countries, e.source FROM screening_names n"
-        " JOIN screening_entries e ON e.id = n.entry_id WHERE e.delisted IS NULL").fetchall()
-    return Screener([ListedName(r[0], r[1], r[2], tuple(json.loads(r[3])), r[4]) for r in rows])
+    """Every listed name of every entry still on the list, keys as precomputed at import."""
+    with store.lock:
+        conn = store.conn
+        # Entries once, then the names: no join, and each distinct countries list parsed once.
+        parsed: dict[str, tuple[str, ...]] = {}
+        entries = {}
+        for entry_id, countries, source in conn.execute(
+                "SELECT id, countries, source FROM screening_entries WHERE delisted IS NULL"):
+            c = parsed.get(countries)
+            if c is None:
+                c = parsed[countries] = tuple(json.loads(countries))
+            entries[entry_id] = (c, source)
+        rows = conn.execute("SELECT entry_id, name, norm FROM screening_names ORDER BY rowid").fetchall()
+    return Screener.from_rows((e, name, norm, *entries[e]) for e, name, norm in rows if e in entries)
 
 
 def rescreen_customers(store: Store, customer_ids: list[str], screener: Screener | None = None) -> int:
