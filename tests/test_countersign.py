@@ -10,7 +10,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from conftest import TODAY, table_dump
+from support import TODAY, table_dump
 
 from permittui.domain.clock import add_days
 from permittui.errors import Refused
@@ -302,3 +302,23 @@ def test_countersign_is_refused_once_the_decision_is_reversed_or_confirmed(store
     with pytest.raises(Refused, match="not awaiting countersign"):
         decisions.countersign(carol, "R-7")
     assert len(grants(db)) == 1
+
+
+def test_a_cap_that_filled_while_an_approval_waited_is_not_overrun_silently(store_as, db):
+    set_cap(db, "AI.C.1.c", 1)
+    alice, bob = store_as("alice"), store_as("bob")
+    assert decisions.decide(alice, "R-7", "approve").status == "awaiting_countersign"   # 0/1 when decided
+    assert decisions.decide(alice, "R-8", "approve").status == "awaiting_countersign"   # 0/1 when decided
+    decisions.countersign(bob, "R-7")                                                   # now 1/1
+    before = table_dump(db)
+    with pytest.raises(Refused, match="cap on AI.C.1.c"):
+        decisions.countersign(bob, "R-8")
+    assert table_dump(db) == before
+    assert len(grants(db, code="AI.C.1.c", status="active")) == 1
+    # The way on: send it back, and approve again as an explicit override.
+    decisions.countersign(bob, "R-8", send_back=True, note="cap is full now")
+    r = decisions.decide(alice, "R-8", "approve", override=True)
+    assert r.status == "awaiting_countersign" and any("cap" in w for w in r.why_countersign)
+    decisions.countersign(bob, "R-8")
+    assert len(grants(db, code="AI.C.1.c", status="active")) == 2
+    assert decisions_of(db, "R-8")[-2]["override"] == 1

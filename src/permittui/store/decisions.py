@@ -262,6 +262,12 @@ def countersign(store: Store, request_id: str, *, send_back: bool = False, note:
             status, outcome = pending["status_before"], "send-back"
         else:
             status, outcome = lifecycle.OUTCOME_STATUS[pending["outcome"]], "countersign"
+            if pending["outcome"] in lifecycle.APPROVALS and not pending["override"]:
+                # Grants are written now: a cap that filled while this waited would be overrun silently.
+                facts, _ = facts_for(conn, row)
+                if facts.caps_reached:
+                    raise Refused(f"{request_id}: the allow-list cap on {', '.join(facts.caps_reached)} was reached"
+                                  " after this approval; send it back (--send-back) for a decision with --override")
         decision = _insert_decision(store, row, outcome, status, at, note=note, acts_on=pending["id"])
         version = _set_status(store, row, status, at, day, outcome, {"decision": decision["id"]})
         if status == "info_requested":
