@@ -112,7 +112,7 @@ def test_an_untouched_chain_verifies(cli, chain_db):
 
 
 def test_verify_is_read_only(cli, chain_db):
-    from conftest import table_dump
+    from support import table_dump
 
     before = table_dump(chain_db)
     cli("audit", "verify", db=chain_db)

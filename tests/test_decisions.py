@@ -12,7 +12,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from conftest import TODAY, table_dump
+from support import TODAY, table_dump
 
 from permittui.domain.clock import add_days
 from permittui.errors import BadInput, Refused

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from conftest import table_dump
+from support import table_dump
 
 BOMB = """\
 a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]

@@ -13,7 +13,7 @@ import stat
 from pathlib import Path
 
 import pytest
-from conftest import table_dump
+from support import table_dump
 
 from permittui.errors import Refused
 from permittui.identity import Officer, current_officer

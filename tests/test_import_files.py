@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from conftest import table_dump
+from support import table_dump
 from permittui.paths import data_dir
 
 

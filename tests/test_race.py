@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import permittui_exe
+from support import permittui_exe
 
 from permittui.identity import Officer
 from permittui.store import imports
@@ -169,3 +169,60 @@ def test_installed_commands_racing_on_one_request(race_db, tmp_path):
             line = err.strip()
             assert "\n" not in line, err
             assert f"already approved: approve by {w_officer} at {w_at[:19].replace('T', ' ')}" in line, line
+
+
+def _spawn_all(argvs: list[list[str]]) -> list[tuple[int, str, str]]:
+    procs = [subprocess.Popen(a, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for a in argvs]
+    out = []
+    for p in procs:
+        o, e = p.communicate(timeout=60)
+        out.append((p.returncode, o, e))
+    return out
+
+
+def test_racing_countersigns_confirm_once(race_db):
+    s = open_store(race_db, Officer("ada", "ada"))
+    try:
+        from permittui.store import decisions
+
+        decisions.decide(s, "R-3", "deny", reasons=["EVAL-THRESHOLD-CROSSED"])   # a release denial: waits
+    finally:
+        s.close()
+    exe = permittui_exe()
+    names = OFFICERS[1:] + ["ivo"]
+    results = _spawn_all([[exe, "countersign", "R-3", "--db", str(race_db), "--officer", n] for n in names])
+    assert sorted(code for code, _, _ in results) == [0] + [1] * 7, results
+    rows = _rows(race_db, "SELECT officer, outcome FROM decisions WHERE request_id = 'R-3' ORDER BY id")
+    assert len(rows) == 2 and rows[1][1] == "countersign"
+    for code, out, err in results:
+        if code == 1:
+            assert err.count("\n") == 1 and "not awaiting countersign" in err and "Traceback" not in err, err
+    assert _rows(race_db, "SELECT status FROM requests WHERE id = 'R-3'") == [("denied",)]
+
+
+def test_racing_approvals_never_overrun_a_cap(race_db, tmp_path):
+    conn = sqlite3.connect(race_db)
+    with conn:
+        conn.execute("UPDATE schedule_entries SET allow_list_cap = 2 WHERE code = 'AI.W.4.a'")
+    conn.close()
+    p = tmp_path / "cap.yaml"
+    p.write_text("requests:\n" + "".join(
+        f"  - id: CAP-{c}\n    kind: access\n    customer: {c}\n    entries: [AI.W.4.a]\n"
+        f"    end_use: Training cluster {c}.\n    submitted: 2026-11-01\n" for c in ("C-ACME", "C-KEST", "C-PROV")),
+        encoding="utf-8")
+    s = open_store(race_db, Officer("setup", "setup"))
+    imports.import_requests(s, p)
+    s.close()
+    exe = permittui_exe()
+    ids = ["CAP-C-ACME", "CAP-C-KEST", "CAP-C-PROV"]
+    argvs = [[exe, "decide", ids[i % 3], "approve", "--db", str(race_db), "--officer", n]
+             for i, n in enumerate(OFFICERS)]
+    results = _spawn_all(argvs)
+    assert "Traceback" not in "".join(e for _, _, e in results)
+    active = _rows(race_db, "SELECT COUNT(DISTINCT customer_id) FROM grants WHERE code = 'AI.W.4.a'"
+                            " AND status = 'active'")[0][0]
+    approved = _rows(race_db, "SELECT COUNT(*) FROM requests WHERE id LIKE 'CAP-%' AND status = 'approved'")[0][0]
+    assert active == approved == 2, results
+    refusals = [e for code, _, e in results if code == 1]
+    assert len(refusals) == len(OFFICERS) - 2
+    assert any("cap reached for AI.W.4.a" in e for e in refusals), refusals
