@@ -116,6 +116,19 @@ def _due(value: str) -> Due:
     return Due(op, days=int(m.group(2)))
 
 
+def _code_prefix(value: str) -> str:
+    """`ai.c.1.A` -> `AI.C.1.a`: codes are AI.<CATEGORY>.<number>.<sub-paragraph>."""
+    parts = value.split(".")
+    if parts[0].lower() != "ai":
+        return value
+    parts[0] = "AI"
+    if len(parts) > 1:
+        parts[1] = parts[1].upper()
+    if len(parts) > 3:
+        parts[3] = parts[3].lower()
+    return ".".join(parts)
+
+
 def _term(token: str, context: str) -> Term:
     negate = token.startswith("!")
     body = token[1:] if negate else token
@@ -149,7 +162,7 @@ def _term(token: str, context: str) -> Term:
             if v not in FLAG_NAMES:
                 raise BadInput(f"filter: unknown flag {v!r}; use one of {', '.join(FLAG_NAMES)}")
     elif name == "cap":
-        values = tuple(v.upper() if v.lower().startswith("ai.") else v for v in values)
+        values = tuple(_code_prefix(v) for v in values)
     elif name == "due":
         return Term(name, values, negate, tuple(_due(v) for v in values))
     else:

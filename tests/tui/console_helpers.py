@@ -1,0 +1,80 @@
+"""Driving the console headless: an app that records its notices, and the screen as text."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+from permittui.identity import Officer
+from permittui.store.db import open_store
+from permittui.tui.app import PermitApp
+from permittui.tui.config import Config
+
+from console_db import OFFICER
+
+
+class RecordingApp(PermitApp):
+    def __init__(self, *a: Any, **kw: Any) -> None:
+        super().__init__(*a, **kw)
+        self.messages: list[str] = []
+        self.fired: list[str] = []
+
+    def notify(self, message: str, **kw: Any) -> None:  # type: ignore[override]
+        self.messages.append(str(message))
+        super().notify(message, **kw)
+
+    def action_bell(self) -> None:  # a hostile [@click=app.bell] would land here
+        self.fired.append("bell")
+
+
+def screen_text(app: PermitApp) -> str:
+    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+
+
+def drive(db: Path, script: Callable[[RecordingApp, Any], Awaitable[Any]], *, size: tuple[int, int] = (80, 24),
+          officer: Officer = OFFICER, read_only: bool = False, config: Config | None = None,
+          theme: str | None = None) -> Any:
+    """Open the console on `db`, run the async script with (app, pilot), close everything."""
+    async def main() -> Any:
+        store = open_store(db, officer, read_only=read_only)
+        app = RecordingApp(store, theme=theme, config=config or Config())
+        try:
+            async with app.run_test(size=size) as pilot:
+                await pilot.pause()
+                return await script(app, pilot)
+        finally:
+            store.close()
+    return asyncio.run(main())
+
+
+def decisions(db: Path) -> list[tuple]:
+    conn = sqlite3.connect(db)
+    try:
+        return conn.execute("SELECT request_id, outcome, reasons, conditions, note, officer, request_version,"
+                            " inspector FROM decisions ORDER BY id").fetchall()
+    finally:
+        conn.close()
+
+
+def status_of(db: Path, request_id: str) -> str:
+    conn = sqlite3.connect(db)
+    try:
+        return conn.execute("SELECT status FROM requests WHERE id = ?", (request_id,)).fetchone()[0]
+    finally:
+        conn.close()
+
+
+async def settle(pilot: Any, seconds: float | None = None) -> None:
+    """Let messages and timers run (the detail pane follows the cursor after 0.12 s)."""
+    await pilot.pause(seconds)
+
+
+async def type_filter(app: PermitApp, pilot: Any, text: str) -> None:
+    """`/`, the filter text (set at once: Pilot costs ~50 ms a key), enter."""
+    await pilot.press("slash")
+    app.query_one("#filter").value = text
+    await pilot.press("enter")
+    await pilot.pause()
