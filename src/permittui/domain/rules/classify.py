@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import functools
+import math
+import operator as op
 import re
 from dataclasses import dataclass
 from typing import Any
 
 from permittui.domain.models import Evaluation, Request, ScheduleEntry
+from permittui.domain.screening_names import fold
+
+
+END_USE_METRIC = "end_use_category"   # a declared category, not a measurement: never "missing"
 
 
 @dataclass(frozen=True)
@@ -38,6 +45,9 @@ _UNIT_ALIASES = {"flop": "operations", "flops": "operations", "ops": "operations
                  "times": "x", "h": "hours", "hr": "hours", "hours": "hours"}
 
 
+_OPS = {">": op.gt, ">=": op.ge, "<": op.lt, "<=": op.le, "==": op.eq, "!=": op.ne}
+
+
 def _unit(unit: str | None) -> str | None:
     if unit is None:
         return None
@@ -47,8 +57,14 @@ def _unit(unit: str | None) -> str | None:
 
 def compare(value: Any, operator: str, threshold: Any) -> bool | None:
     """True/False when comparable; None when the types don't allow a comparison."""
+    if isinstance(value, float) and math.isnan(value):
+        return None                     # "NaN" crosses no threshold and is below none: not compared
     if operator == "in":
-        return value in threshold if isinstance(threshold, list) else None
+        if not isinstance(threshold, (list, tuple)) or isinstance(value, (list, dict)):
+            return None
+        return value in threshold
+    if operator not in _OPS:
+        return None
     if isinstance(threshold, bool) or isinstance(value, bool):
         if not (isinstance(threshold, bool) and isinstance(value, bool)):
             return None
@@ -65,7 +81,7 @@ def compare(value: Any, operator: str, threshold: Any) -> bool | None:
             return None
     else:
         return None
-    return {">": a > b, ">=": a >= b, "<": a < b, "<=": a <= b, "==": a == b, "!=": a != b}[operator]
+    return _OPS[operator](a, b)
 
 
 def _fmt(v: Any) -> str:
@@ -75,58 +91,93 @@ def _fmt(v: Any) -> str:
 
 
 def classify(request: Request, entries: dict[str, ScheduleEntry]) -> tuple[list[Triggered], list[MetricNote]]:
-    """Entries requested, plus (for any request carrying evaluations) thresholds crossed."""
+    """Entries requested, plus (for any request carrying evaluations) thresholds crossed.
+
+    What can't be compared is a note, never an exception: a requested code not on the schedule, a
+    result in another unit, a value of the wrong type, an evaluation no entry measures, and (for a
+    release) thresholds with no result at all.
+    """
     triggered: dict[str, Triggered] = {}
     notes: list[MetricNote] = []
     for code in request.entries:
         entry = entries.get(code)
         if entry:
             triggered[code] = Triggered(code, entry.trigger, "requested", entry.review_window_days, entry.countersign)
-    if request.evaluations:
-        results: dict[str, Evaluation] = {e.metric: e for e in request.evaluations}
-        for entry in entries.values():
-            t = entry.threshold
-            if t is None or t.metric == "end_use_category":
-                continue
-            result = results.get(t.metric)
-            if result is None:
-                if request.kind == "release" and entry.code in request.entries:
+        else:
+            notes.append(MetricNote(code, "", "requested entry is not on the schedule in force"))
+    results: dict[str, Evaluation] = {e.metric: e for e in request.evaluations}
+    measured: set[str] = set()
+    not_evaluated: list[str] = []
+    for entry in entries.values():
+        t = entry.threshold
+        if t is None:
+            continue
+        measured.add(t.metric)
+        result = results.get(t.metric)
+        if result is None:
+            if request.kind == "release" and t.metric != END_USE_METRIC:
+                if entry.code in request.entries:
                     notes.append(MetricNote(entry.code, t.metric, "no evaluation result for this metric"))
-                continue
-            if result.unit is not None and _unit(result.unit) != _unit(t.unit):
-                notes.append(MetricNote(entry.code, t.metric,
-                                        f"reported in {result.unit!r}, threshold is in {t.unit!r}: not compared"))
-                continue
-            crossed = compare(result.value, t.operator, t.value)
-            if crossed is None:
-                notes.append(MetricNote(entry.code, t.metric,
-                                        f"value {_fmt(result.value)!r} can't be compared with {t.operator} {_fmt(t.value)}"))
-            elif crossed:
-                reason = f"{t.metric} = {_fmt(result.value)} {t.operator} {_fmt(t.value)} {t.unit}"
-                prev = triggered.get(entry.code)
-                if prev is None or prev.reason == "requested":
-                    triggered[entry.code] = Triggered(entry.code, entry.trigger, reason,
-                                                      entry.review_window_days, entry.countersign)
+                else:
+                    not_evaluated.append(entry.code)
+            continue
+        if result.unit is not None and _unit(result.unit) != _unit(t.unit):
+            notes.append(MetricNote(entry.code, t.metric,
+                                    f"reported in {result.unit!r}, threshold is in {t.unit!r}: not compared"))
+            continue
+        crossed = compare(result.value, t.operator, t.value)
+        if crossed is None:
+            notes.append(MetricNote(entry.code, t.metric,
+                                    f"value {_fmt(result.value)!r} can't be compared with {t.operator} {_fmt(t.value)}"))
+        elif crossed:
+            reason = f"{t.metric} = {_fmt(result.value)} {t.operator} {_fmt(t.value)} {t.unit}"
+            prev = triggered.get(entry.code)
+            if prev is None or prev.reason == "requested":
+                triggered[entry.code] = Triggered(entry.code, entry.trigger, reason,
+                                                  entry.review_window_days, entry.countersign)
+    for metric in results:
+        if metric not in measured:
+            notes.append(MetricNote("", metric, "no schedule entry measures this metric: not compared"))
+    if not_evaluated and request.evaluations:
+        notes.append(MetricNote("", "", f"no result reported for the thresholds of {len(not_evaluated)} other"
+                                        f" entries: {', '.join(sorted(not_evaluated))}"))
+    elif not_evaluated:
+        notes.append(MetricNote("", "", "a release request with no evaluation results: no threshold compared"))
     return sorted(triggered.values(), key=lambda t: t.code), notes
 
 
-def _phrase_pattern(phrase: str) -> re.Pattern[str]:
-    words = [re.escape(w) for w in phrase.lower().split()]
-    return re.compile(r"\b" + r"[\s\-]+".join(words) + r"\b")
+_WORD = re.compile(r"[^\W_]+")          # letters and digits, any script
+_HIDDEN = re.compile("[\u00ad\u034f\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+
+
+@functools.lru_cache(maxsize=1024)
+def _phrase(phrase: str) -> str:
+    return _words(phrase)
+
+
+def _words(text: str, hidden: str = "") -> str:
+    """Text as " word word ... ": folded (case, diacritics, Cyrillic look-alikes), with hyphens,
+    punctuation and line breaks as spaces, so "Lethal-Autonomous" and "lethal\nautonomous" both
+    read " lethal autonomous ". Invisible characters become `hidden`."""
+    return " " + " ".join(_WORD.findall(fold(_HIDDEN.sub(hidden, text)))) + " "
 
 
 def red_lines(request: Request, entries: dict[str, ScheduleEntry], triggered: list[Triggered]) -> list[RedLine]:
-    """Prohibited entries touched, and end uses that match a red line's phrases."""
+    """Prohibited entries touched, and end uses that match a red line's phrases (from the schedule)."""
     hits: dict[str, RedLine] = {}
     for t in triggered:
         if t.trigger == "prohibited":
             hits[t.code] = RedLine(t.code, f"prohibited entry {t.reason}")
-    text = f"{request.end_use}\n{request.summary}".lower()
+    raw = f"{request.end_use}\n{request.summary}"
+    # An invisible character may hide inside a word ("le\u00adthal") or stand for a space between
+    # two ("lethal\u200bautonomous"): read the text both ways.
+    texts = {_words(raw, ""), _words(raw, " ")}
     for entry in entries.values():
         if entry.code in hits:
             continue
         for phrase in entry.red_line_phrases:
-            if _phrase_pattern(phrase).search(text):
+            words = _phrase(phrase)
+            if words.strip() and any(words in text for text in texts):
                 hits[entry.code] = RedLine(entry.code, f"declared end use matches the red line phrase {phrase!r}")
                 break
     return sorted(hits.values(), key=lambda r: r.code)
