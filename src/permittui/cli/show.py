@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any, TextIO
 
 from permittui.store.db import Store
@@ -19,17 +20,30 @@ def request_dict(f) -> dict[str, Any]:
             "assignee": r.assignee, "priority": r.priority, "version": f.version}
 
 
+_UNSAFE_IN_JSON = re.compile("[\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\ufff9-\ufffb]")
+
+
+def safe_json(data: Any) -> str:
+    """JSON that is safe to print to a terminal and still round-trips exactly: json escapes C0
+    controls (ESC is "\\u001b"); C1 controls (8-bit CSI), bidi overrides and invisible characters,
+    which it would pass raw, are escaped as well. Such characters occur only inside strings."""
+    text = json.dumps(data, indent=2, ensure_ascii=False)
+    return _UNSAFE_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
 def show(store: Store, request_id: str, *, as_json: bool, out: TextIO) -> None:
     f = findings_for(store, request_id)
     if as_json:
-        out.write(json.dumps({"request": request_dict(f), "findings": f.as_dict(),
-                              "decisions": f.decisions}, indent=2, ensure_ascii=False) + "\n")
+        out.write(safe_json({"request": request_dict(f), "findings": f.as_dict(), "decisions": f.decisions}) + "\n")
         return
     r = f.request
     w = lambda text="": out.write(clean(text) + "\n")  # noqa: E731 - applicants' text never reaches the tty raw
     w(f"{r.id}  {r.kind}  {f.status.replace('_', ' ')}  (version {f.version}, priority {r.priority})")
     w(f"customer   {f.customer.name} [{f.customer.id}] {f.customer.country} {f.customer.sector}"
-      f" — {f.customer.vetting}")
+      f" — {f.customer.vetting.upper() if f.customer.vetting == 'suspended' else f.customer.vetting}")
+    flags = f.flags()
+    if flags:
+        w(f"flags      {', '.join(flags)}")
     w(f"entries    {', '.join(r.entries) or '—'}")
     if r.model:
         w(f"model      {r.model}")
@@ -45,7 +59,7 @@ def show(store: Store, request_id: str, *, as_json: bool, out: TextIO) -> None:
     if not f.triggered:
         w("  nothing on the schedule")
     for n in f.metric_notes:
-        w(f"  note     {n.code}: {n.metric}: {n.problem}")
+        w(f"  note     {': '.join(x for x in (n.code, n.metric, n.problem) if x)}")
     if f.red_lines:
         w("RED LINES")
         for rl in f.red_lines:
@@ -53,19 +67,21 @@ def show(store: Store, request_id: str, *, as_json: bool, out: TextIO) -> None:
     w("allow-list")
     for a in f.allow_list:
         cap = f"  cap {a['used']}/{a['cap']}" if a["cap"] is not None else ""
+        cap += "  CAP REACHED: approving is an override needing a countersign" if a["cap_reached"] else ""
         state = a["grant_status"] or "no grant"
         w(f"  {a['code']:10} {state}{' until ' + a['expires'] if a['expires'] else ''}{cap}")
     w("screening")
     for s in f.screening:
-        w(f"  {s['score']:5.1f} {s['listed_name']} ({s['list']}) — {s['disposition']}"
-          f"{': ' + s['reason'] if s['reason'] else ''}")
+        by = f" by {s['officer']} {s['at'][:16].replace('T', ' ')}" if s["officer"] and s["at"] else ""
+        w(f"  #{s['hit']} {s['score']:5.1f} {s['party']} ~ {s['listed_name']} ({s['list']}) — {s['disposition']}"
+          f"{by}{': ' + s['reason'] if s['reason'] else ''}")
     if not f.screening:
         w("  no hits")
     w(f"clock      {f.clock.explain()}")
     if f.precedents:
         w("precedents")
         for p in f.precedents:
-            w(f"  {p.request_id}  {p.outcome:24} similarity {p.similarity:.2f}")
+            w(f"  {p.request_id}  {p.outcome:24} similarity {p.similarity:.2f}  {p.decided_at[:10]}")
     if f.precedent_warning:
         w(f"WARNING    {f.precedent_warning}")
     if f.decisions:

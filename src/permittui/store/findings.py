@@ -10,7 +10,7 @@ from permittui.domain.clock import today
 from permittui.domain.models import Customer, Request, ScheduleEntry
 from permittui.domain.rules.classify import MetricNote, RedLine, Triggered, classify, red_lines
 from permittui.domain.rules.clock import Clock, compute_clock
-from permittui.domain.rules.precedent import PastCase, Precedent, precedents
+from permittui.domain.rules.precedent import STATUS_OUTCOME, PastCase, Precedent, precedents
 from permittui.store import queries
 from permittui.store.db import Store
 from permittui.store.derive import cap_used
@@ -35,6 +35,23 @@ class Findings:
     decisions: list[dict[str, Any]] = field(default_factory=list)
     entries: dict[str, ScheduleEntry] = field(default_factory=dict)
 
+    def flags(self) -> list[str]:
+        """What stands out, in the queue's words (domain.flags)."""
+        out = []
+        if self.red_lines:
+            out.append("red line")
+        if any(s["disposition"] in ("open", "escalated", "confirmed") for s in self.screening):
+            out.append("screening hit")
+        if any(a["cap_reached"] for a in self.allow_list):
+            out.append("allow-list cap reached")
+        if any(t.countersign for t in self.triggered):
+            out.append("needs countersign")
+        if self.customer.vetting == "suspended":
+            out.append("customer suspended")
+        if any(a["grant_status"] == "expired" for a in self.allow_list):
+            out.append("grant expired")
+        return out
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "triggered": [{"code": t.code, "trigger": t.trigger, "reason": t.reason,
@@ -44,7 +61,9 @@ class Findings:
             "red_lines": [{"code": r.code, "reason": r.reason} for r in self.red_lines],
             "allow_list": self.allow_list,
             "screening": self.screening,
-            "customer": {"id": self.customer.id, "vetting": self.customer.vetting},
+            "customer": {"id": self.customer.id, "name": self.customer.name, "country": self.customer.country,
+                         "vetting": self.customer.vetting, "suspended": self.customer.vetting == "suspended"},
+            "flags": self.flags(),
             "clock": self.clock.as_dict(),
             "precedents": [{"request_id": p.request_id, "outcome": p.outcome, "similarity": p.similarity}
                            for p in self.precedents],
@@ -66,7 +85,8 @@ def findings_for(store: Store, request_id: str) -> Findings:
     clock = compute_clock(request.registered_on, triggered, queries.events_for(store, request_id), day,
                           row["status"], referral_due)
     cases, warning = precedents(request.customer_id, request.entries, request.end_use,
-                                _past_cases(store, request, [t.code for t in triggered]))
+                                _past_cases(store, request, [t.code for t in triggered]),
+                                outcome=STATUS_OUTCOME.get(row["status"]))
     return Findings(request, customer, row["status"], row["version"], triggered, notes, reds,
                     _allow_list(store, request, triggered, entries, day), _screening(store, request.customer_id),
                     clock, cases, warning, decided, entries)
@@ -84,9 +104,13 @@ def _allow_list(store: Store, request: Request, triggered: list[Triggered], entr
             if grant:
                 status = "expired" if grant[0] == "active" and grant[1] < day else grant[0]
             cap = entries[t.code].allow_list_cap
-            out.append({"code": t.code, "granted": status == "active", "grant_status": status,
-                        "expires": grant[1] if grant else None, "cap": cap,
-                        "used": cap_used(store.conn, t.code, day) if cap is not None else None})
+            used = cap_used(store.conn, t.code, day) if cap is not None else None
+            granted = status == "active"
+            out.append({"code": t.code, "granted": granted, "grant_status": status,
+                        "granted_on": grant[2] if grant else None, "expires": grant[1] if grant else None,
+                        "cap": cap, "used": used,
+                        # Full, and this customer holds no place in it: approving would be an override.
+                        "cap_reached": bool(cap is not None and used >= cap and not granted)})
     return out
 
 
