@@ -79,11 +79,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--send-back", action="store_true")
     p.add_argument("--note", default="", metavar="TEXT")
 
-    p = sub.add_parser("screen", help="check a name against the restricted-party list")
+    p = sub.add_parser("screen", help="check a name against the restricted-party list, or list the hits (--hits)")
     _common(p)
-    p.add_argument("name", metavar="NAME")
+    p.add_argument("name", metavar="NAME", nargs="?")
     p.add_argument("--country", metavar="CC", default="")
+    p.add_argument("--hits", action="store_true", help="list the customers' screening hits with their ids")
+    p.add_argument("--customer", metavar="ID", help="with --hits: only this customer's")
     p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("disposition", help="disposition a screening hit: cleared (false positive), confirmed, escalated")
+    _common(p)
+    p.add_argument("hit", metavar="HIT_ID", type=int, help="as listed by `permittui screen --hits`")
+    p.add_argument("outcome", choices=("cleared", "confirmed", "escalated"))
+    p.add_argument("--reason", default="", metavar="TEXT", help="why (required for cleared)")
 
     p = sub.add_parser("audit", help="verify the audit chain, or print its checkpoint")
     _common(p)

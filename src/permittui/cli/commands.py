@@ -15,7 +15,7 @@ def dispatch(args: argparse.Namespace) -> int:
     handler = {
         None: cmd_console, "init": cmd_init, "import": cmd_import, "export": cmd_export, "show": cmd_show,
         "decide": cmd_decide, "countersign": cmd_countersign, "screen": cmd_screen, "audit": cmd_audit,
-        "generate": cmd_generate,
+        "generate": cmd_generate, "disposition": cmd_disposition,
     }[args.command]
     return handler(args)
 
@@ -140,21 +140,56 @@ def cmd_countersign(args: argparse.Namespace) -> int:
 def cmd_screen(args: argparse.Namespace) -> int:
     import json
 
-    from permittui.store.screening import load_screener
+    from permittui.store import screening
+    from permittui.text import one_line
 
+    if args.hits == bool(args.name):
+        raise BadInput("give a NAME to screen, or --hits to list the customers' hits")
+    if args.customer and not args.hits:
+        raise BadInput("--customer goes with --hits")
     store = _open(args, read_only=True)
     try:
-        matches = load_screener(store).screen([args.name], args.country.upper())
+        if args.hits:
+            hits = screening.list_hits(store, args.customer)
+        else:
+            matches = screening.load_screener(store).screen([args.name], args.country.strip().upper())
     finally:
         store.close()
+    if args.hits:
+        if args.json:
+            print(json.dumps(hits, indent=2, ensure_ascii=True))
+        elif not hits:
+            print(f"no screening hits{' for ' + one_line(args.customer) if args.customer else ''}")
+        for h in hits if not args.json else ():
+            by = f" by {h['officer']} {h['at'][:16].replace('T', ' ')}" if h["officer"] and h["at"] else ""
+            why = f": {h['reason']}" if h["reason"] else ""
+            print(one_line(f"#{h['hit']:<5} {h['disposition']:9} {h['score']:5.1f}  {h['customer']} {h['party']}"
+                           f" ~ {h['listed_name']} [{h['entry_id']}, {h['list']}]"
+                           f"{' (delisted)' if h['delisted'] else ''}{by}{why}"))
+        return 0
     if args.json:
-        print(json.dumps([m.__dict__ for m in matches], indent=2, ensure_ascii=False))
+        # ensure_ascii: listed names are untrusted; nothing raw reaches the terminal.
+        print(json.dumps([m.__dict__ for m in matches], indent=2, ensure_ascii=True))
     elif not matches:
-        print(f"no match for {args.name!r} on the restricted-party list")
+        print(one_line(f"no match for {args.name!r} on the restricted-party list"))
     else:
         for m in matches:
             note = f"  ({m.country_note})" if m.country_note else ""
-            print(f"{m.score:5.1f}  {m.listed_name}  [{m.entry_id}, {m.source}]{note}")
+            print(one_line(f"{m.score:5.1f}  {m.listed_name}  [{m.entry_id}, {m.source}]{note}"))
+    return 0
+
+
+def cmd_disposition(args: argparse.Namespace) -> int:
+    from permittui.store import screening
+
+    if args.outcome == "cleared" and not args.reason.strip():
+        raise BadInput("clearing a hit as a false positive needs --reason saying why")
+    store = _open(args)
+    try:
+        screening.disposition(store, args.hit, args.outcome, args.reason)
+    finally:
+        store.close()
+    print(f"screening hit {args.hit}: {args.outcome}")
     return 0
 
 

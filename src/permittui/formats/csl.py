@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from permittui.errors import InvalidFile, Problem
-from permittui.formats.records import load_json_plain, read_text
+from permittui.formats.records import read_text
 
 CSV_COLUMNS = ("_id", "source", "entity_number", "type", "programs", "name", "title", "addresses",
                "federal_register_notice", "start_date", "end_date", "standard_order", "license_requirement",
@@ -89,7 +89,7 @@ def _text_list(value: Any) -> str:
 
 def read_csv(path: Path) -> list[ListedParty]:
     name = str(path)
-    text = read_text(path)
+    text = read_text(path).removeprefix("\ufeff")   # a byte-order mark, as spreadsheets save it
     reader = csv.DictReader(io.StringIO(text, newline=""))
     header = reader.fieldnames or []
     missing = [c for c in REQUIRED if c not in header]
@@ -126,7 +126,13 @@ def read_csv(path: Path) -> list[ListedParty]:
 
 def read_json(path: Path) -> list[ListedParty]:
     name = str(path)
-    data = load_json_plain(path)
+    text = read_text(path).removeprefix("\ufeff")
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as e:
+        raise InvalidFile([Problem(name, e.lineno, "", f"not valid JSON: {e.msg}")]) from None
+    except RecursionError:
+        raise InvalidFile([Problem(name, None, "", "not valid JSON: nested too deeply")]) from None
     rows = data.get("results") if isinstance(data, dict) else data
     if not isinstance(rows, list):
         raise InvalidFile([Problem(name, 1, "results", "expected the CSL JSON: {\"results\": [ ... ]} or a list")])
@@ -144,6 +150,10 @@ def read_json(path: Path) -> list[ListedParty]:
         bad = [c for c in REQUIRED if not str(row.get(c) or "").strip()]
         if bad:
             problems.append(Problem(name, None, f"{where}.{bad[0]}", "missing"))
+            continue
+        odd = [c for c in ("name", "source") if not isinstance(row[c], str)]
+        if odd:
+            problems.append(Problem(name, None, f"{where}.{odd[0]}", "expected text"))
             continue
         if not isinstance(row.get("alt_names", []), (list, str, type(None))):
             problems.append(Problem(name, None, f"{where}.alt_names", "expected a list of names"))
@@ -168,7 +178,10 @@ def read_json(path: Path) -> list[ListedParty]:
 
 
 def read_list(path: Path) -> list[ListedParty]:
-    text_start = path.open("rb").read(64).lstrip() if path.exists() else b""
+    text_start = b""
+    if path.exists():
+        with path.open("rb") as f:
+            text_start = f.read(64).removeprefix(b"\xef\xbb\xbf").lstrip()
     if path.suffix.lower() == ".json" or text_start[:1] in (b"{", b"["):
         return read_json(path)
     return read_csv(path)
