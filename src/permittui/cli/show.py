@@ -81,7 +81,8 @@ def show(store: Store, request_id: str, *, as_json: bool, out: TextIO) -> None:
     if f.precedents:
         w("precedents")
         for p in f.precedents:
-            w(f"  {p.request_id}  {p.outcome:24} similarity {p.similarity:.2f}  {p.decided_at[:10]}")
+            w(f"  {p.request_id}  {p.outcome:24} similarity {p.similarity:.2f}  {p.decided_at[:10]}"
+              f"{'  essentially identical' if p.identical else ''}")
     if f.precedent_warning:
         w(f"WARNING    {f.precedent_warning}")
     if f.decisions:

@@ -65,7 +65,8 @@ class Findings:
                          "vetting": self.customer.vetting, "suspended": self.customer.vetting == "suspended"},
             "flags": self.flags(),
             "clock": self.clock.as_dict(),
-            "precedents": [{"request_id": p.request_id, "outcome": p.outcome, "similarity": p.similarity}
+            "precedents": [{"request_id": p.request_id, "outcome": p.outcome, "similarity": p.similarity,
+                            "identical": p.identical, "decided_at": p.decided_at}
                            for p in self.precedents],
             "precedent_warning": self.precedent_warning,
         }
