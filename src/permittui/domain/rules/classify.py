@@ -138,11 +138,11 @@ def classify(request: Request, entries: dict[str, ScheduleEntry]) -> tuple[list[
     for metric in results:
         if metric not in measured:
             notes.append(MetricNote("", metric, "no schedule entry measures this metric: not compared"))
-    if not_evaluated and request.evaluations:
+    if request.kind == "release" and not request.evaluations:
+        notes.append(MetricNote("", "", "a release request with no evaluation results: no threshold compared"))
+    elif not_evaluated:
         notes.append(MetricNote("", "", f"no result reported for the thresholds of {len(not_evaluated)} other"
                                         f" entries: {', '.join(sorted(not_evaluated))}"))
-    elif not_evaluated:
-        notes.append(MetricNote("", "", "a release request with no evaluation results: no threshold compared"))
     return sorted(triggered.values(), key=lambda t: t.code), notes
 
 
