@@ -311,7 +311,7 @@ def test_a_cap_that_filled_while_an_approval_waited_is_not_overrun_silently(stor
     assert decisions.decide(alice, "R-8", "approve").status == "awaiting_countersign"   # 0/1 when decided
     decisions.countersign(bob, "R-7")                                                   # now 1/1
     before = table_dump(db)
-    with pytest.raises(Refused, match="cap on AI.C.1.c"):
+    with pytest.raises(Refused, match="can no longer be approved as decided: allow-list cap reached for AI.C.1.c"):
         decisions.countersign(bob, "R-8")
     assert table_dump(db) == before
     assert len(grants(db, code="AI.C.1.c", status="active")) == 1
@@ -322,3 +322,19 @@ def test_a_cap_that_filled_while_an_approval_waited_is_not_overrun_silently(stor
     decisions.countersign(bob, "R-8")
     assert len(grants(db, code="AI.C.1.c", status="active")) == 2
     assert decisions_of(db, "R-8")[-2]["override"] == 1
+
+
+def test_a_customer_suspended_while_an_approval_waited_blocks_the_countersign(store_as, db):
+    import sqlite3
+
+    alice, bob = store_as("alice"), store_as("bob")
+    assert decisions.decide(alice, "R-7", "approve").status == "awaiting_countersign"
+    conn = sqlite3.connect(db)
+    customer = conn.execute("SELECT customer_id FROM requests WHERE id = 'R-7'").fetchone()[0]
+    conn.execute("UPDATE customers SET vetting = 'suspended' WHERE id = ?", (customer,))
+    conn.commit()
+    conn.close()
+    before = table_dump(db)
+    with pytest.raises(Refused, match="customer is suspended"):
+        decisions.countersign(bob, "R-7")
+    assert table_dump(db) == before

@@ -262,12 +262,18 @@ def countersign(store: Store, request_id: str, *, send_back: bool = False, note:
             status, outcome = pending["status_before"], "send-back"
         else:
             status, outcome = lifecycle.OUTCOME_STATUS[pending["outcome"]], "countersign"
-            if pending["outcome"] in lifecycle.APPROVALS and not pending["override"]:
-                # Grants are written now: a cap that filled while this waited would be overrun silently.
+            if pending["outcome"] in lifecycle.APPROVALS:
+                # Grants are written now, so the rules are asked again: a cap that filled, a customer
+                # suspended or a screening match confirmed while this waited must not slip through.
                 facts, _ = facts_for(conn, row)
-                if facts.caps_reached:
-                    raise Refused(f"{request_id}: the allow-list cap on {', '.join(facts.caps_reached)} was reached"
-                                  " after this approval; send it back (--send-back) for a decision with --override")
+                facts.status = pending["status_before"]
+                try:
+                    lifecycle.rule(facts, pending["outcome"], reasons=json.loads(pending["reasons"]),
+                                   conditions=[c["text"] for c in json.loads(pending["conditions"])],
+                                   override=bool(pending["override"]), inspector=pending["inspector"])
+                except Refused as e:
+                    raise Refused(f"{request_id} can no longer be approved as decided: {e}; send it back"
+                                  " (--send-back) for a new decision") from None
         decision = _insert_decision(store, row, outcome, status, at, note=note, acts_on=pending["id"])
         version = _set_status(store, row, status, at, day, outcome, {"decision": decision["id"]})
         if status == "info_requested":
