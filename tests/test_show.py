@@ -6,7 +6,6 @@ from __future__ import annotations
 import contextlib
 import io
 import json
-import os
 import sqlite3
 from pathlib import Path
 
@@ -93,16 +92,6 @@ def test_plain_show_prints_the_same_for_a_person(store_as):
 def test_unknown_request_exits_1_with_one_line(cli, db_path):
     r = cli("show", "R-404", db=db_path)
     assert r.returncode == 1 and r.stderr.strip() == "permittui: no request 'R-404'" and r.stdout == ""
-
-
-def test_show_reads_a_read_only_file(cli, db_path):
-    os.chmod(db_path, 0o444)
-    try:
-        r = cli("show", "R-1", "--json", db=db_path)
-        assert r.returncode == 0, r.stderr
-        check_shape(json.loads(r.stdout))
-    finally:
-        os.chmod(db_path, 0o644)
 
 
 # ── hostile strings ────────────────────────────────────────────────────────────────────────
