@@ -68,8 +68,11 @@ def status_of(db: Path, request_id: str) -> str:
 
 
 async def settle(pilot: Any, seconds: float | None = None) -> None:
-    """Let messages and timers run (the detail pane follows the cursor after 0.12 s)."""
+    """Let messages, timers and workers run (the detail pane follows the cursor after 0.12 s,
+    its findings are read by a thread worker)."""
     await pilot.pause(seconds)
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
 
 
 async def type_filter(app: PermitApp, pilot: Any, text: str) -> None:

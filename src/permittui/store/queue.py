@@ -72,36 +72,50 @@ def _queue_row(r: Sequence[Any]) -> QueueRow:
     return QueueRow(r[0], r[1], r[2], r[3], tuple(json.loads(r[4])), r[5], r[6], r[7], r[8], r[9])
 
 
-def filter_sql(f: Filter, today: dt.date) -> tuple[str, list[Any], bool]:
-    """The filter's conditions other than status, as SQL on `r` (requests) and `c` (customers).
+def _customer_ids(store: Store, needle: str, exact_id: bool) -> list[str]:
+    """Customers whose id (exactly, or containing the needle) or name contains it: a scan of the
+    customers table, which is small beside requests; the queue then tests a set membership."""
+    with store.lock:
+        rows = store.conn.execute(
+            "SELECT id FROM customers WHERE lower(id) = ? OR instr(name_key, ?) > 0"
+            + ("" if exact_id else " OR instr(lower(id), ?) > 0"),
+            (needle, needle) if exact_id else (needle, needle, needle)).fetchall()
+    return [r[0] for r in rows]
 
-    Returns (sql, params, needs_customer_join)."""
+
+def _in(column: str, values: list[Any], params: list[Any]) -> str:
+    if not values:
+        return "0"
+    params.extend(values)
+    return f"{column} IN ({','.join('?' * len(values))})"
+
+
+def filter_sql(store: Store, f: Filter, today: dt.date) -> tuple[str, list[Any]]:
+    """The filter's conditions other than status, as SQL on `r` (requests)."""
     parts: list[str] = []
     params: list[Any] = []
-    join = False
     for t in f.terms:
         alts: list[str] = []
         if t.field is None:
-            join = True
-            alts.append("(instr(lower(r.id), ?) > 0 OR instr(c.name_key, ?) > 0)")
-            params += [t.values[0].casefold(), t.values[0].casefold()]
+            needle = t.values[0].casefold()
+            params.append(needle)
+            alts.append("(instr(lower(r.id), ?) > 0 OR "
+                        + _in("r.customer_id", _customer_ids(store, needle, False), params) + ")")
         elif t.field == "status":
             continue  # chosen per stream
         elif t.field == "kind":
-            alts.append(f"r.kind IN ({','.join('?' * len(t.values))})")
-            params += list(t.values)
+            alts.append(_in("r.kind", list(t.values), params))
         elif t.field == "id":
             for v in t.values:
                 alts.append("instr(lower(r.id), ?) > 0")
                 params.append(v.casefold())
         elif t.field == "customer":
-            join = True
-            for v in t.values:
-                alts.append("(lower(r.customer_id) = ? OR instr(c.name_key, ?) > 0)")
-                params += [v, v]
+            ids = sorted({i for v in t.values for i in _customer_ids(store, v, True)})
+            alts.append(_in("r.customer_id", ids, params))
         elif t.field == "cap":
             for v in t.values:
-                alts.append("r.id IN (SELECT request_id FROM request_entries WHERE code >= ? AND code < ?)")
+                # The row's own entries list: a few bytes per row, no set built from request_entries.
+                alts.append("EXISTS (SELECT 1 FROM json_each(r.entries) WHERE value >= ? AND value < ?)")
                 params += [v, v + "\uffff"]
         elif t.field == "flag":
             bits = 0
@@ -111,13 +125,12 @@ def filter_sql(f: Filter, today: dt.date) -> tuple[str, list[Any], bool]:
             params.append(bits)
         elif t.field == "due":
             for d in t.due:
-                op = "=" if d.op == "=" else d.op
-                alts.append(f"r.due {op} ?")
+                alts.append(f"r.due {d.op} ?")
                 params.append(d.bound(today))
         if alts:
             clause = "(" + " OR ".join(alts) + ")"
             parts.append(f"NOT {clause}" if t.negate else clause)
-    return (" AND ".join(parts), params, join)
+    return (" AND ".join(parts), params)
 
 
 class QueueSource:
@@ -127,7 +140,7 @@ class QueueSource:
         self.store = store
         self.filter = f or Filter()
         self.statuses = self.filter.statuses()
-        self._where, self._params, _ = filter_sql(self.filter, today or _today())
+        self._where, self._params = filter_sql(store, self.filter, today or _today())
 
     def _select(self, status: str, extra: str, extra_params: list[Any], order: str, limit: int) -> list[QueueRow]:
         where = "r.status = ?" + (f" AND {extra}" if extra else "") + (f" AND {self._where}" if self._where else "")
@@ -150,23 +163,28 @@ class QueueSource:
         return rows
 
     def at_offset(self, offset: int, n: int) -> list[QueueRow]:
-        marks = ",".join("?" * len(self.statuses))
-        where = f"r.status IN ({marks})" + (f" AND {self._where}" if self._where else "")
-        sql = (f"SELECT {_QUEUE_COLUMNS} FROM requests r INDEXED BY requests_due"
-               f" JOIN customers c ON c.id = r.customer_id WHERE {where} ORDER BY r.due, r.id LIMIT ? OFFSET ?")
+        """A jump into the middle (a dragged scrollbar): walk the keys only, index-only, up to
+        the offset, then read one page after it. Grows with the offset; keys never need it."""
+        if offset <= 0:
+            return self.after(None, n)
+        where = "r.status = ?" + (f" AND {self._where}" if self._where else "")
+        sql = (f"SELECT r.due, r.id FROM requests r INDEXED BY requests_queue WHERE {where}"
+               " ORDER BY r.due, r.id LIMIT ?")
         with self.store.lock:
-            rows = self.store.conn.execute(sql, [*self.statuses, *self._params, n, offset]).fetchall()
-        return [_queue_row(r) for r in rows]
+            streams = [self.store.conn.execute(sql, [s, *self._params, offset]).fetchall() for s in self.statuses]
+        keys = list(heapq.merge(*streams))
+        if len(keys) < offset:
+            return []
+        return self.after(tuple(keys[offset - 1]), n)
 
     def _count(self, extra: str, args: list[Any]) -> int:
         total = 0
-        join = " JOIN customers c ON c.id = r.customer_id" if self._where else ""
         with self.store.lock:
             for s in self.statuses:
                 where = "r.status = ?" + (f" AND {extra}" if extra else "") + (
                     f" AND {self._where}" if self._where else "")
                 total += self.store.conn.execute(
-                    f"SELECT COUNT(*) FROM requests r INDEXED BY requests_queue{join} WHERE {where}",
+                    f"SELECT COUNT(*) FROM requests r INDEXED BY requests_queue WHERE {where}",
                     [s, *args, *self._params]).fetchone()[0]
         return total
 
@@ -182,7 +200,7 @@ class QueueSource:
         where = f"r.id = ? AND r.status IN ({marks})" + (f" AND {self._where}" if self._where else "")
         with self.store.lock:
             row = self.store.conn.execute(
-                f"SELECT r.due FROM requests r JOIN customers c ON c.id = r.customer_id WHERE {where}",
+                f"SELECT r.due FROM requests r WHERE {where}",
                 [request_id, *self.statuses, *self._params]).fetchone()
         return (row[0], request_id) if row else None
 

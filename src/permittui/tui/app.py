@@ -55,6 +55,8 @@ class PermitApp(App[int]):
         self.current_pane = "queue"
         self._marker = -1
         self._stale: set[str] = set()
+        self._active: set[str] = set()
+        self._detail_store: Store | None = None
 
     # ── building ────────────────────────────────────────────────────────────────────────────
     def compose(self) -> ComposeResult:
@@ -86,7 +88,17 @@ class PermitApp(App[int]):
             self.notify(one_line(p), severity="warning", markup=False, timeout=10)
         self._marker = change_marker(self.store)
         self.set_interval(POLL_SECONDS, self.poll_changes)
-        self.query_one("#queue-list").focus()
+        self.action_pane("queue")
+
+    def detail_store(self) -> Store:
+        """A second, read-only connection for the detail worker (opened on first use)."""
+        if self._detail_store is None:
+            self._detail_store = open_store(self.store.path, self.store.officer, read_only=True)
+        return self._detail_store
+
+    def on_unmount(self) -> None:
+        if self._detail_store is not None:
+            self._detail_store.close()
 
     # ── panes ───────────────────────────────────────────────────────────────────────────────
     def pane_widget(self, name: str | None = None) -> Any:
@@ -96,7 +108,11 @@ class PermitApp(App[int]):
         self.current_pane = name
         self.query_one("#panes", ContentSwitcher).current = name
         pane = self.pane_widget()
-        if name in self._stale:
+        if name not in self._active:          # panes read the store only once first shown
+            self._active.add(name)
+            self._stale.discard(name)
+            pane.activate()
+        elif name in self._stale:
             self._stale.discard(name)
             pane.refresh_data()
         target = pane.query("VirtualList, DataTable").first()
@@ -113,7 +129,7 @@ class PermitApp(App[int]):
         self.refresh_all()
 
     def refresh_all(self) -> None:
-        self._stale = set(PANES) - {self.current_pane}
+        self._stale = self._active - {self.current_pane}
         self.pane_widget().refresh_data()
 
     # ── filter ──────────────────────────────────────────────────────────────────────────────

@@ -46,6 +46,8 @@ class SchedulePane(Container):
         table = self.query_one(DataTable)
         for label in ("code", "category", "trigger", "window", "open", "grants/cap", "2nd", "threshold", "title"):
             table.add_column(Text(label), key=label)
+
+    def activate(self) -> None:
         self.refresh_data()
 
     def refresh_data(self) -> None:
@@ -102,7 +104,7 @@ class AllowListsPane(Container):
     def vlist(self) -> VirtualList:
         return self.query_one("#grants-list", VirtualList)
 
-    def on_mount(self) -> None:
+    def activate(self) -> None:
         self.load()
 
     def load(self, f: Filter | None = None) -> None:
@@ -195,7 +197,7 @@ class HistoryPane(Container):
     def vlist(self) -> VirtualList:
         return self.query_one("#history-list", VirtualList)
 
-    def on_mount(self) -> None:
+    def activate(self) -> None:
         self.load()
         self.action_verify()
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.containers import Container, VerticalScroll
 from textual.timer import Timer
@@ -19,6 +20,7 @@ from permittui.store.queue import QueueRow, QueueSource
 from permittui.tui.actions import bindings
 from permittui.tui.deciding import Deciding
 from permittui.tui.detail import findings_text
+from permittui.text import one_line
 from permittui.tui.safe import fit
 from permittui.tui.vlist import VirtualList
 
@@ -97,6 +99,7 @@ class QueuePane(Deciding, Container):
         self.day = today()
         self._detail_timer: Timer | None = None
         self.detail_id: str | None = None
+        self.detail_pending: str | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(id="queue-head")
@@ -111,7 +114,7 @@ class QueuePane(Deciding, Container):
     def vlist(self) -> VirtualList:
         return self.query_one("#queue-list", VirtualList)
 
-    def on_mount(self) -> None:
+    def activate(self) -> None:
         self.load()
 
     def on_resize(self) -> None:
@@ -174,14 +177,29 @@ class QueuePane(Deciding, Container):
         self.show_request(row.id)
 
     def show_request(self, request_id: str) -> None:
-        target = self.query_one("#detail-text", Static)
-        try:
-            f = findings_for(self.store, request_id)
-        except PermitError as e:
-            target.update(Text(str(e)))
-            return
         self.detail_id = request_id
-        target.update(findings_text(f))
+        if self.detail_pending is None:
+            self.query_one("#detail-text", Static).update(Text(f"{one_line(request_id)}: reading its findings…"))
+        self.detail_pending = request_id
+        self._load_detail(request_id)
+
+    @work(thread=True, exclusive=True, group="detail")
+    def _load_detail(self, request_id: str) -> None:
+        # Findings read precedents and caps: on a second read-only connection, off the UI thread,
+        # so a slow one never blocks moving in the queue or the lock the list pages through.
+        try:
+            text = findings_text(findings_for(self.app.detail_store(), request_id))
+        except PermitError as e:
+            text = Text(one_line(str(e)))
+        except Exception as e:  # noqa: BLE001 - a database hiccup is a message in the pane
+            text = Text(one_line(f"could not read the findings: {e}"))
+        self.app.call_from_thread(self._detail_ready, request_id, text)
+
+    def _detail_ready(self, request_id: str, text: Text) -> None:
+        if request_id != self.detail_id:
+            return
+        self.detail_pending = None
+        self.query_one("#detail-text", Static).update(text)
 
     def jump_to(self, request_id: str) -> bool:
         """Put the cursor on a request if the filter shows it; the detail shows it either way."""
