@@ -51,10 +51,24 @@ class SchedulePane(Container):
         self.refresh_data()
 
     def refresh_data(self) -> None:
+        self._read_overview()
+
+    @work(thread=True, exclusive=True, group="schedule")
+    def _read_overview(self) -> None:
+        # Counting open requests per entry walks request_entries: seconds at a million rows, so
+        # on the detail worker's read-only connection, off the UI thread.
+        try:
+            overview = schedule_overview(self.app.detail_store())
+        except Exception as e:  # noqa: BLE001 - shown, not raised
+            self.app.call_from_thread(self.app.notify, one_line(f"schedule: {e}"), severity="error", markup=False)
+            return
+        self.app.call_from_thread(self._fill, overview)
+
+    def _fill(self, overview: list[Any]) -> None:
         table = self.query_one(DataTable)
         row = table.cursor_row
         table.clear()
-        for e in schedule_overview(self.store):
+        for e in overview:
             cap = f"{e.used}/{e.cap}" if e.cap is not None else str(e.grants)
             full = e.cap is not None and e.used >= e.cap
             table.add_row(Text(one_line(e.code), style="bold"), Text(one_line(e.category)),

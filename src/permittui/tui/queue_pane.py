@@ -99,7 +99,7 @@ class QueuePane(Deciding, Container):
         self.day = today()
         self._detail_timer: Timer | None = None
         self.detail_id: str | None = None
-        self.detail_pending: str | None = None
+        self._head_cache: tuple[int, str] | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(id="queue-head")
@@ -138,13 +138,11 @@ class QueuePane(Deciding, Container):
     def _head(self) -> None:
         vl = self.vlist
         width = vl.size.width or self.size.width or 80
-        text = header_text(width)
-        try:
-            self.query_one("#queue-head", Static).update(text)
-        except Exception:
-            return
-        self.border_subtitle = None
-        self.app.sub_title = self.status_line()
+        status = self.status_line()
+        if self._head_cache != (width, status):   # repaint only what changed (bytes over SSH)
+            self._head_cache = (width, status)
+            self.query_one("#queue-head", Static).update(header_text(width))
+            self.app.sub_title = status
 
     def status_line(self) -> str:
         vl = self.vlist
@@ -178,15 +176,15 @@ class QueuePane(Deciding, Container):
 
     def show_request(self, request_id: str) -> None:
         self.detail_id = request_id
-        if self.detail_pending is None:
-            self.query_one("#detail-text", Static).update(Text(f"{one_line(request_id)}: reading its findings…"))
-        self.detail_pending = request_id
+        self.query_one("#detail-text", Static).update(Text(f"{one_line(request_id)}: reading its findings…"))
         self._load_detail(request_id)
 
     @work(thread=True, exclusive=True, group="detail")
     def _load_detail(self, request_id: str) -> None:
         # Findings read precedents and caps: on a second read-only connection, off the UI thread,
         # so a slow one never blocks moving in the queue or the lock the list pages through.
+        if request_id != self.detail_id:
+            return  # the officer has moved on while this waited for the connection
         try:
             text = findings_text(findings_for(self.app.detail_store(), request_id))
         except PermitError as e:
@@ -198,7 +196,6 @@ class QueuePane(Deciding, Container):
     def _detail_ready(self, request_id: str, text: Text) -> None:
         if request_id != self.detail_id:
             return
-        self.detail_pending = None
         self.query_one("#detail-text", Static).update(text)
 
     def jump_to(self, request_id: str) -> bool:
