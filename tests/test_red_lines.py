@@ -147,3 +147,15 @@ def test_cli_refuses_approval_of_a_red_line_with_exit_1(cli, db_path):
     assert r.returncode == 1 and "red line" in r.stderr and "Traceback" not in r.stderr
     r = cli("show", "R-4", db=db_path)
     assert r.returncode == 0 and "RED LINES" in r.stdout and "AI.A.9.a" in r.stdout
+
+
+@pytest.mark.parametrize("outcome", ["return", "request-info"])
+def test_red_line_request_cannot_be_returned_or_parked(outcome, cli, db_path):
+    """Only a denial or an escalation (refer, countersigned) may act on a red line (issue 4)."""
+    from support import table_dump
+
+    before = table_dump(db_path)
+    r = cli("decide", "R-4", outcome, "--reason", "RWA-INCOMPLETE", db=db_path, officer="alice")
+    assert r.returncode == 1, r.stderr
+    assert "red line AI.A.9.a" in r.stderr and "only be denied" in r.stderr
+    assert table_dump(db_path) == before

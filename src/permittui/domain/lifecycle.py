@@ -56,11 +56,11 @@ def rule(facts: Facts, outcome: str, *, reasons: list[str], conditions: list[str
         raise Refused("approve-with-conditions needs at least one condition (--condition)")
     if outcome == "refer" and not (inspector or "").strip():
         raise BadInput("refer needs the inspector referred to (--inspector NAME)")
+    if facts.red_line_codes and outcome not in ("deny", "refer"):
+        raise Refused(f"{facts.request_id} touches the red line {', '.join(facts.red_line_codes)}"
+                      " (prohibited): it can only be denied, or referred as an escalation")
     why: list[str] = []
     if outcome in APPROVALS:
-        if facts.red_line_codes:
-            raise Refused(f"{facts.request_id} touches the red line {', '.join(facts.red_line_codes)}"
-                          " (prohibited): it can only be denied, or referred as an escalation")
         if facts.screening_confirmed:
             raise Refused(f"{facts.request_id}: the customer is a confirmed restricted-party match;"
                           " it can't be approved")
