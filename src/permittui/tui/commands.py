@@ -11,7 +11,7 @@ from functools import partial
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 
-from permittui.store.queue import find_customers, find_requests
+from permittui.store.lookups import find_customers, find_requests
 from permittui.text import one_line
 from permittui.tui.actions import ACTIONS, display_keys
 

@@ -13,7 +13,8 @@ from rich.text import Text
 
 from permittui.errors import PermitError
 from permittui.store import decisions
-from permittui.store.queue import QueueRow, reasons_for, canned_conditions, recent_inspectors
+from permittui.store.lookups import canned_conditions, reasons_for, recent_inspectors
+from permittui.store.queue import QueueRow
 from permittui.text import one_line
 from permittui.tui.dialogs import DecisionDialog, DialogResult
 

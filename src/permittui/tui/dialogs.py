@@ -40,7 +40,9 @@ class DecisionDialog(ModalScreen[DialogResult | None]):
     DecisionDialog { align: center middle; }
     DecisionDialog > #dialog { width: 90%; max-width: 110; height: auto; max-height: 95%;
                                border: thick $primary; background: $surface; padding: 0 1; }
-    DecisionDialog #items { height: auto; max-height: 14; margin: 1 0 0 0; }
+    DecisionDialog #items { height: auto; max-height: 12; margin: 1 0 0 0; text-wrap: nowrap;
+                            text-overflow: ellipsis; }
+    DecisionDialog #title { text-wrap: nowrap; text-overflow: ellipsis; }
     DecisionDialog #hint { color: $foreground 70%; margin: 1 0 0 0; }
     DecisionDialog Input { margin: 0; }
     DecisionDialog .label { margin: 1 0 0 0; }

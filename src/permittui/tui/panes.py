@@ -15,8 +15,8 @@ from permittui.domain.clock import today
 from permittui.domain.filter import Filter, parse
 from permittui.errors import PermitError
 from permittui.store import audit, grants
-from permittui.store.queue import (AuditSource, DecisionSource, GrantRow, GrantSource, reader,
-                                   schedule_overview)
+from permittui.store.lookups import reader, schedule_overview
+from permittui.store.queue import AuditSource, DecisionSource, GrantRow, GrantSource
 from permittui.text import one_line
 from permittui.tui.actions import bindings
 from permittui.tui.dialogs import DecisionDialog, DialogResult
@@ -176,9 +176,9 @@ class AllowListsPane(Container):
 def render_decision(row: Any, width: int, vlist: VirtualList) -> Text:
     t = Text(no_wrap=True, end="")
     t.append(fit(f"#{row.id}", 8) + fit(row.decided_at[:16].replace("T", " "), 17), style=vlist.style("dim"))
-    t.append(fit(row.request_id, 12) + " " + fit(row.officer, 12) + " ")
+    t.append(fit(row.request_id, 16) + " " + fit(row.officer, 12) + " ")
     t.append(fit(row.outcome, 16), style="bold")
-    t.append(fit(f"→ {row.status_after} {','.join(row.reasons)} {row.note}", max(0, width - 66)))
+    t.append(fit(f" → {row.status_after} {','.join(row.reasons)} {row.note}", max(0, width - 71)))
     return t
 
 

@@ -40,7 +40,7 @@ def flag_letters(row: QueueRow) -> str:
 def columns(width: int) -> tuple[int, int, int, int]:
     """Widths of id, customer, entries, kind for a given list width."""
     fixed = 2 + 1 + 6 + 1 + 7 + 1 + 4   # mark, days, flags, status (+ gaps)
-    idw = 12
+    idw = 16 if width >= 100 else 14
     kindw = 8 if width >= 70 else 0
     entriesw = 16 if width >= 90 else (10 if width >= 70 else 0)
     custw = max(8, width - fixed - idw - kindw - entriesw - 4)
