@@ -126,16 +126,32 @@ def _screening(store: Store, customer_id: str) -> list[dict[str, Any]]:
 
 
 def _past_cases(store: Store, request: Request, codes: list[str]) -> list[PastCase]:
-    """Decided requests of the same customer or naming the same entries, newest first, bounded."""
-    marks = ",".join("?" * len(codes)) or "''"
+    """Decided requests of the same customer or naming the same entries, bounded.
+
+    Each source is an index range read backwards with a LIMIT (the customer's latest requests by
+    due date; each entry's latest request ids), so the cost doesn't grow with the register.
+    """
+    per_source = PRECEDENT_CANDIDATES
     with store.lock:
-        rows = store.conn.execute(
-            f"""SELECT r.id, r.customer_id, r.entries, r.end_use, d.outcome, d.decided_at
-                FROM requests r JOIN decisions d ON d.id = (
-                    SELECT id FROM decisions WHERE request_id = r.id
-                    AND outcome IN ('approve','approve-with-conditions','deny','return') ORDER BY id DESC LIMIT 1)
-                WHERE r.id != ? AND r.status IN ('approved','approved_with_conditions','denied','returned')
-                AND (r.customer_id = ? OR r.id IN (SELECT request_id FROM request_entries WHERE code IN ({marks})))
-                ORDER BY d.id DESC LIMIT {PRECEDENT_CANDIDATES}""",
-            (request.id, request.customer_id, *codes)).fetchall()
-    return [PastCase(r[0], r[1], tuple(json.loads(r[2])), r[3], r[4], r[5]) for r in rows]
+        conn = store.conn
+        ids = [r[0] for r in conn.execute(
+            "SELECT id FROM requests WHERE customer_id = ? ORDER BY due DESC, id DESC LIMIT ?",
+            (request.customer_id, per_source))]
+        for code in codes:
+            ids += [r[0] for r in conn.execute(
+                "SELECT request_id FROM request_entries WHERE code = ? ORDER BY request_id DESC LIMIT ?",
+                (code, per_source))]
+        ids = [i for i in dict.fromkeys(ids) if i != request.id]
+        rows = []
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            rows += conn.execute(
+                f"""SELECT r.id, r.customer_id, r.entries, r.end_use, d.outcome, d.decided_at, d.id
+                    FROM requests r JOIN decisions d ON d.id = (
+                        SELECT id FROM decisions WHERE request_id = r.id
+                        AND outcome IN ('approve','approve-with-conditions','deny','return') ORDER BY id DESC LIMIT 1)
+                    WHERE r.id IN ({','.join('?' * len(chunk))})
+                    AND r.status IN ('approved','approved_with_conditions','denied','returned')""",
+                chunk).fetchall()
+    rows.sort(key=lambda r: -r[6])
+    return [PastCase(r[0], r[1], tuple(json.loads(r[2])), r[3], r[4], r[5]) for r in rows[:PRECEDENT_CANDIDATES]]
