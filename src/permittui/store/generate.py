@@ -154,9 +154,9 @@ CODE_FIT = {
     "AI.A.2.b": {"uni", "lab", "cyber"}, "AI.S.1.a": {"telecom", "cert"}, "AI.S.1.b": {"transit", "gov", "cv"},
     "AI.S.2.a": {"gov", "fintech", "cyber"},
 }
-# Entries needing a countersign (C.1.c, B.2.a, W.1.a, A.1.b, A.2.b, S.1.b) are about a third of access requests.
-CODE_WEIGHT = {"AI.C.1.c": 5, "AI.C.2.a": 10, "AI.C.4.a": 3, "AI.B.2.a": 3, "AI.W.1.a": 5, "AI.W.3.a": 8,
-               "AI.W.3.b": 6, "AI.W.4.a": 14, "AI.A.1.b": 4, "AI.A.2.b": 4, "AI.S.1.a": 10, "AI.S.1.b": 4,
+# Entries needing a countersign (C.1.c, B.2.a, W.1.a, A.1.b, A.2.b, S.1.b) are about a quarter of access requests.
+CODE_WEIGHT = {"AI.C.1.c": 4, "AI.C.2.a": 10, "AI.C.4.a": 3, "AI.B.2.a": 2, "AI.W.1.a": 4, "AI.W.3.a": 8,
+               "AI.W.3.b": 6, "AI.W.4.a": 14, "AI.A.1.b": 3, "AI.A.2.b": 3, "AI.S.1.a": 10, "AI.S.1.b": 3,
                "AI.S.2.a": 9}
 SECONDARY = {"AI.C.1.c": "AI.C.2.a", "AI.W.1.a": "AI.W.3.b"}   # asked for together, sometimes
 PROGRAMMES = 16                   # distinct end uses per customer and entry (allow-list rows they can hold)
@@ -401,10 +401,12 @@ RED_LINE_REASON = {"autonomy": "REDLINE-AUTONOMOUS-WEAPONS", "surveillance": "RE
                    "bio_chem": "REDLINE-BIO-SYNTHESIS"}
 
 
-PRE_STEP = {"access": (0.08, 0.04), "release": (0.08, 0.10), "renewal": (0.05, 0.02)}   # request-info, refer
-WRITER_PROCESS_FROM = 20_000
+PRE_STEP = {"access": (0.06, 0.03), "release": (0.06, 0.08), "renewal": (0.04, 0.01)}   # request-info, refer
+WRITER_PROCESS_FROM = 20_000     # below this many requests the rows are written in-process
 PAGE_SIZE = 8192
-REBUILT_INDEXES = ("requests", "request_events", "decisions", "grants", "grant_changes")      # below this many requests the rows are written in-process
+# Indexes dropped for the load and built after it. The others are kept: their keys arrive nearly
+# in order (by date, by request id), so keeping them up costs the writer less than a rebuild at the end.
+REBUILT_INDEXES = ("grants", "grant_changes")
 
 
 def _mix(a: int, b: int, c: int) -> int:
@@ -878,9 +880,12 @@ class _Generator:
         self._eval_tables()
         self._trig_cache: dict[tuple[str, ...], tuple] = {}
         self._ruling_cache: dict[tuple, Any] = {}
-        self._cond_cache: dict[tuple[str, ...], tuple[str, list[str]]] = {}
+        self._condition_options()
         self._entries_json: dict[tuple[str, ...], str] = {}
         self._jcache: dict[str, str] = {}
+        self._mid_cache: dict[tuple, tuple[str, str]] = {}
+        self._tail_cache: dict[tuple, tuple[str, str]] = {}
+        self._esc_cache: dict[str, tuple[str, str]] = {}
         self.officer_j = [_jstr(o) for o in OFFICERS]
         self.notes = {k: [(v, _jstr(v)) for v in vs] for k, vs in NOTES.items()}
         self._text_cache: dict[int, tuple[str, str, bool]] = {}
@@ -946,10 +951,10 @@ class _Generator:
                 crossed.extend(item[1])
             return ",".join(parts), tuple(crossed)
 
-        risks = (0.05, 0.1, 0.2, 0.35)
+        risks = (0.03, 0.06, 0.12, 0.2)
         self.core_halves = [half(self.core_metrics, len(self.core_metrics), risks[k % 4], k % 12 == 5)
                             for k in range(512)]
-        self.extra_halves = [half(extra, rng.randint(4, 9), risks[k % 4], k % 16 == 9) for k in range(2048)]
+        self.extra_halves = [half(extra, rng.randint(3, 6), risks[k % 4], k % 16 == 9) for k in range(2048)]
 
     def _eval_item(self, metric: str, value: Any, unit: str | None) -> tuple[str, tuple[str, ...]]:
         crossed = []
@@ -1284,21 +1289,33 @@ class _Generator:
         stem = self.cust_name[ci].split(" ")[0].strip(",.")
         return f"{stem}-{2 + month // 6}.{month % 6}{MODEL_VARIANTS[variant]}"
 
+    def _condition_options(self) -> None:
+        """The canned conditions an approval with conditions sets, per category: one or two of the
+        category's usual ones, sometimes one more; precomputed as (JSON, texts)."""
+        def option(codes: list[str]) -> tuple[str, list[str]]:
+            conds = [{"code": c, "text": self.condition_text[c]} for c in dict.fromkeys(codes)
+                     if c in self.condition_text]
+            conds = conds or [{"code": None, "text": "As agreed with the authority."}]
+            return dumps(conds), [c["text"] for c in conds]
+
+        extras = ["NO-ONWARD-TRANSFER", "END-USE-CERT-ANNUAL", "QUARTERLY-REPORTING"]
+        self.condition_options: dict[str, list[tuple[str, list[str]]]] = {}
+        for category, usual in CONDITIONS_BY_CATEGORY.items():
+            opts = []
+            for r in range(len(usual)):
+                for k in (1, 1, 2):
+                    chosen = [usual[(r + i) % len(usual)] for i in range(k)]
+                    opts.append(option(chosen))
+                    opts += [option(chosen + [e]) for e in extras[:1 + r % 2]] if k == 2 else []
+            self.condition_options[category] = opts
+        self.condition_options["release"] = [option(RELEASE_CONDITIONS[:1]), option(RELEASE_CONDITIONS[:2]),
+                                             option(RELEASE_CONDITIONS[2:]), option(RELEASE_CONDITIONS[:2])]
+        self.condition_options[""] = [option(["NAMED-USERS-ONLY"])]
+
     def _conditions(self, codes: list[str], kind: str, rng: random.Random) -> tuple[str, list[str]]:
-        if kind == "release":
-            chosen = RELEASE_CONDITIONS[:2] + ([RELEASE_CONDITIONS[2]] if rng.random() < 0.5 else [])
-        else:
-            chosen = list(CONDITIONS_BY_CATEGORY.get(self.category.get(codes[0], "") if codes else "",
-                                                     ["NAMED-USERS-ONLY"]))
-            if rng.random() < 0.4:
-                chosen.append(("NO-ONWARD-TRANSFER", "END-USE-CERT-ANNUAL", "QUARTERLY-REPORTING")[int(rng.random() * 3)])
-        key = tuple(dict.fromkeys(chosen))
-        cached = self._cond_cache.get(key)
-        if cached is None:
-            conds = [{"code": c, "text": self.condition_text[c]} if c in self.condition_text
-                     else {"code": None, "text": c} for c in key]
-            cached = self._cond_cache[key] = (dumps(conds), [c["text"] for c in conds])
-        return cached
+        opts = self.condition_options.get("release" if kind == "release" else
+                                          self.category.get(codes[0], "") if codes else "") or self.condition_options[""]
+        return opts[int(rng.random() * len(opts))]
 
     def _j(self, text: str) -> str:
         """JSON string of a text that recurs (reasons and conditions lists, inspectors)."""
@@ -1713,8 +1730,8 @@ class _Generator:
         decisions: list[tuple] = []
         audit_rows: list[tuple] = []
         days, base, times = self._days, self.base_ord, self._times
-        os_account, os_j, sv, sv_j = self.os_account, self.os_j, self.schedule_version, self.sv_j
-        j, officer_j = self._j, self.officer_j
+        os_account, os_j, sv = self.os_account, self.os_j, self.schedule_version
+        j, officer_j, mids, tails, escaped = self._j, self.officer_j, self._mid_cache, self._tail_cache, self._esc_cache
         seq, prev = self.seq, self.prev_hash
         registered_day, registered = -1, ""
         for rec in records:
@@ -1729,6 +1746,7 @@ class _Generator:
                 at, officer, officer_js = f"{day_s}T11:59:59.000000Z", self.officer.name, _jstr(self.officer.name)
                 action, subject = "import.requests", f"intake-{day_s}.yaml"
                 payload = audit.canonical({"file": subject, "added": rec[2], "changed": 0, "ids": rec[3]})
+                payload_j = _jstr(payload)
             else:
                 _, _, secs, item, did, acts_on, grants_j = rec
                 (rid, outcome, reasons_j, conds_j, (note, note_j), officer_i, before, after, version, inspector,
@@ -1737,17 +1755,31 @@ class _Generator:
                 officer, officer_js, subject = OFFICERS[officer_i], officer_j[officer_i], rid
                 decisions.append((did, rid, outcome, reasons_j, conds_j, note, officer, os_account, at, sv, version,
                                   before, after, acts_on, inspector, referral_due, override))
-                # The decision record in audit.canonical's form: keys sorted, strings as json.dumps writes them.
-                payload = "".join((
-                    '{"acts_on":', "null" if acts_on is None else str(acts_on), ',"conditions":', j(conds_j),
-                    ',"decided_at":"', at, '","grants":', grants_j, ',"id":', str(did),
-                    ',"inspector":', "null" if inspector is None else j(inspector), ',"note":', note_j,
-                    ',"officer":', officer_js, ',"os_account":', os_j, ',"outcome":"', outcome,
-                    '","override":', str(override), ',"reasons":', j(reasons_j),
-                    ',"referral_due":', "null" if referral_due is None else f'"{referral_due}"',
-                    ',"request_id":"', rid, '","request_version":', str(version), ',"schedule_version":', sv_j,
-                    ',"status_after":"', after, '","status_before":"', before,
-                    '"}' if kind == _CS else '","why_countersign":', "" if kind == _CS else why_j + "}"))
+                # The decision record in audit.canonical's form (keys sorted, strings as json.dumps
+                # writes them), its unchanging stretches kept from one decision to the next; and the
+                # same text escaped as a JSON string, for the hash (no need to escape it again).
+                mid = mids.get((inspector, note_j, officer_i, outcome, override, reasons_j))
+                if mid is None:
+                    text = (f'"inspector":{"null" if inspector is None else j(inspector)},"note":{note_j},'
+                            f'"officer":{officer_js},"os_account":{os_j},"outcome":"{outcome}",'
+                            f'"override":{override},"reasons":{j(reasons_j)}')
+                    mid = mids[(inspector, note_j, officer_i, outcome, override, reasons_j)] = (text, _esc(text))
+                tail = tails.get((after, before, why_j, kind))
+                if tail is None:
+                    text = (f'"schedule_version":{self.sv_j},"status_after":"{after}","status_before":"{before}"'
+                            + ("}" if kind == _CS else f',"why_countersign":{why_j}}}'))
+                    tail = tails[(after, before, why_j, kind)] = (text, _esc(text))
+                conds = escaped.get(conds_j)
+                if conds is None:
+                    conds = escaped[conds_j] = (j(conds_j), _esc(j(conds_j)))
+                acts = "null" if acts_on is None else acts_on
+                rd = "null" if referral_due is None else f'"{referral_due}"'
+                payload = (f'{{"acts_on":{acts},"conditions":{conds[0]},"decided_at":"{at}","grants":{grants_j},'
+                           f'"id":{did},{mid[0]},"referral_due":{rd},"request_id":"{rid}",'
+                           f'"request_version":{version},{tail[0]}')
+                payload_j = (f'"{{\\"acts_on\\":{acts},\\"conditions\\":{conds[1]},\\"decided_at\\":\\"{at}\\",'
+                             f'\\"grants\\":{_esc(grants_j)},\\"id\\":{did},{mid[1]},\\"referral_due\\":{_esc(rd)},'
+                             f'\\"request_id\\":\\"{rid}\\",\\"request_version\\":{version},{tail[1]}"')
                 if kind == _CS:
                     action = "countersign"
                     events.append((rid, at, "countersign", f'{{"status":"{after}","day":"{day_s}","decision":{did}}}'))
@@ -1755,10 +1787,11 @@ class _Generator:
                     action = "decision"
                     events.append((rid, at, "decision",
                                    f'{{"status":"{after}","day":"{day_s}","decision":{did},"outcome":"{outcome}"}}'))
-            # audit.row_hash, with the canonical body assembled directly.
+            # audit.row_hash, with the canonical body assembled directly (action, time and subject
+            # need no escaping: they are ASCII letters, digits and punctuation).
             seq += 1
             body = (f'{{"action":"{action}","at":"{at}","officer":{officer_js},"os_account":{os_j},'
-                    f'"payload":{_jstr(payload)},"seq":{seq},"subject":{_jstr(subject)}}}')
+                    f'"payload":{payload_j},"seq":{seq},"subject":"{subject}"}}')
             digest = sha256(f"{prev}\n{body}".encode()).hexdigest()
             audit_rows.append((seq, at, officer, os_account, action, subject, payload, prev, digest))
             prev = digest
@@ -1772,6 +1805,12 @@ class _Generator:
 
 
 OPEN_STATUSES = frozenset(("pending", "info_requested", "referred", "awaiting_countersign"))
+
+
+def _esc(json_text: str) -> str:
+    """JSON text as it appears inside a JSON string (encode_basestring without the quotes), for
+    text that json.dumps wrote: it has no raw control characters, only quotes and backslashes."""
+    return json_text.replace("\\", "\\\\").replace('"', '\\"')
 
 
 def _accumulate(values) -> list[float]:
