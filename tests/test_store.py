@@ -59,3 +59,16 @@ def test_store_usable_from_another_thread(db_path):
     t.join()
     assert out == [5]
     s.close()
+
+
+def test_parsed_schedule_cache_sees_changes_made_by_hand(db_path):
+    from permittui.store.derive import load_entries
+
+    s = open_store(db_path, Officer("a", "a"))
+    assert load_entries(s.conn)["AI.C.2.a"].allow_list_cap != 3
+    other = sqlite3.connect(db_path)
+    other.execute("UPDATE schedule_entries SET allow_list_cap = 3 WHERE code = 'AI.C.2.a'")
+    other.commit()
+    other.close()
+    assert load_entries(s.conn)["AI.C.2.a"].allow_list_cap == 3
+    s.close()

@@ -13,12 +13,22 @@ from permittui.store.rows import entry_from_row, request_from_row
 _CHUNK = 500
 
 
+_parsed: dict[str, dict[str, ScheduleEntry]] = {}
+
+
 def load_entries(conn: sqlite3.Connection) -> dict[str, ScheduleEntry]:
-    conn.row_factory = sqlite3.Row
-    try:
-        return {r["code"]: entry_from_row(r) for r in conn.execute("SELECT * FROM schedule_entries")}
-    finally:
-        conn.row_factory = None
+    """The schedule in force, parsed once per revision (a trigger renews the token on any change)."""
+    row = conn.execute("SELECT value FROM meta WHERE key = 'schedule_revision'").fetchone()
+    revision = row[0] if row else None
+    if revision is not None and revision in _parsed:
+        return _parsed[revision]
+    cur = conn.cursor()
+    cur.row_factory = sqlite3.Row
+    entries = {r["code"]: entry_from_row(r) for r in cur.execute("SELECT * FROM schedule_entries ORDER BY code")}
+    if revision is not None:
+        _parsed.clear()  # one schedule at a time is plenty
+        _parsed[revision] = entries
+    return entries
 
 
 def refresh(conn: sqlite3.Connection, request_ids: Iterable[str] | None = None) -> int:

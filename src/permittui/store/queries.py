@@ -9,7 +9,7 @@ from typing import Any
 from permittui.domain.models import Customer, Request, ScheduleEntry
 from permittui.errors import Refused
 from permittui.store.db import Store
-from permittui.store.rows import customer_from_row, entry_from_row, request_from_row
+from permittui.store.rows import customer_from_row, request_from_row
 
 
 def _one(store: Store, sql: str, args: tuple[Any, ...]) -> sqlite3.Row | None:
@@ -43,7 +43,10 @@ def get_customer(store: Store, customer_id: str) -> Customer | None:
 
 
 def schedule_entries(store: Store) -> dict[str, ScheduleEntry]:
-    return {r["code"]: entry_from_row(r) for r in _all(store, "SELECT * FROM schedule_entries ORDER BY code")}
+    from permittui.store.derive import load_entries
+
+    with store.lock:
+        return load_entries(store.conn)
 
 
 def schedule_version(store: Store) -> str | None:

@@ -31,6 +31,15 @@ CREATE TABLE schedule_entries (
     source TEXT NOT NULL DEFAULT ''
 );
 
+-- Any change to the entries, by permittui or by hand, gives the schedule a new revision token,
+-- so caches of the parsed schedule know when to reload.
+CREATE TRIGGER schedule_entries_insert AFTER INSERT ON schedule_entries
+    BEGIN INSERT OR REPLACE INTO meta VALUES ('schedule_revision', lower(hex(randomblob(8)))); END;
+CREATE TRIGGER schedule_entries_update AFTER UPDATE ON schedule_entries
+    BEGIN INSERT OR REPLACE INTO meta VALUES ('schedule_revision', lower(hex(randomblob(8)))); END;
+CREATE TRIGGER schedule_entries_delete AFTER DELETE ON schedule_entries
+    BEGIN INSERT OR REPLACE INTO meta VALUES ('schedule_revision', lower(hex(randomblob(8)))); END;
+
 CREATE TABLE customers (
     id TEXT PRIMARY KEY,
     name TEXT NOT NULL,
