@@ -262,7 +262,7 @@ def test_a_truncated_tail_refilled_by_new_entries_is_found_by_the_checkpoint(cli
     try:
         decisions.decide(s, "R-4", "deny", reasons=["REDLINE-AUTONOMOUS-WEAPONS"])
         decisions.decide(s, "R-4", "reverse")
-        decisions.decide(s, "R-4", "return", reasons=["RWA-INCOMPLETE"])
+        decisions.decide(s, "R-4", "deny", reasons=["REDLINE-AUTONOMOUS-WEAPONS"])
     finally:
         s.close()
     assert head_seq(chain_db) == 13
