@@ -8,6 +8,7 @@ from typing import Any
 
 from rich.text import Text
 from textual.app import App, ComposeResult
+from textual.reactive import Reactive
 from textual.widgets import ContentSwitcher
 from textual.widgets import Footer, Header, Input
 
@@ -21,9 +22,8 @@ from permittui.tui.actions import BY_ID, bindings, effective_keys
 from permittui.tui.commands import PermitCommands
 from permittui.tui.config import Config, load_config
 from permittui.tui.dialogs import HelpScreen
-from permittui.tui.panes import AllowListsPane, HistoryPane, SchedulePane
 from permittui.tui.queue_pane import QueuePane
-from permittui.tui.themes import choose_theme, load_themes
+from permittui.tui.themes import DEFAULT_THEME, choose_theme, load_theme, load_themes
 
 PANES = ("queue", "schedule", "allowlists", "history")
 POLL_SECONDS = 1.0
@@ -35,7 +35,12 @@ class FilterInput(Input):
 
 class PermitApp(App[int]):
     TITLE = "permittui"
+    # The Header follows these through its own watchers; as App reactives they also repainted
+    # the whole screen at every change (a new status line cost a full frame over SSH).
+    title: Reactive[str] = Reactive("", compute=False, repaint=False)
+    sub_title: Reactive[str] = Reactive("", compute=False, repaint=False)
     COMMANDS = App.COMMANDS | {PermitCommands}
+    AUTO_FOCUS = "#queue-list"   # focused as the screen is built: no restyle after the first frame
     BINDINGS = bindings("app")
     CSS = """
     Screen { layout: vertical; }
@@ -54,41 +59,71 @@ class PermitApp(App[int]):
         self.problems: list[str] = list(self.config.problems)
         self.current_pane = "queue"
         self._marker = -1
+        self._panes_mounted = False
         self._stale: set[str] = set()
         self._active: set[str] = set()
         self._detail_store: Store | None = None
+        # Before the first frame: only the chosen theme (one small YAML file), so the screen is
+        # painted once in its final colours; the other themes are read after the first frame.
+        name = choose_theme(theme, self.config.theme)
+        chosen = load_theme(name)
+        if chosen is None:
+            self.problems.append(f"no theme {name!r}; using permittui-dark")
+            chosen = load_theme(DEFAULT_THEME)
+        if chosen is not None:
+            self.register_theme(chosen)
+            self._set_initial_theme(chosen)
+        ro = " · READ-ONLY" if store.read_only else ""
+        self.title = one_line(f"permittui — {store.officer.name}{ro} — {store.path.name}")
+
+    def _set_initial_theme(self, theme: Any) -> None:
+        """What setting `self.theme` does, without its CSS refresh: before the app runs there is
+        nothing to refresh, and that refresh repainted the whole first screen a second time."""
+        self.set_reactive(App.theme, theme.name)
+        self.set_class(theme.dark, "-dark-mode", update=False)
+        self.set_class(not theme.dark, "-light-mode", update=False)
+        self.set_class(True, f"-theme-{theme.name}", update=False)
+        refresh_filter = getattr(self, "_refresh_truecolor_filter", None)
+        if refresh_filter is not None:
+            refresh_filter(self.ansi_theme)
 
     # ── building ────────────────────────────────────────────────────────────────────────────
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False, icon="")
-        with ContentSwitcher(initial="queue", id="panes"):
+        with ContentSwitcher(initial="queue", id="panes"):   # the other panes: after the first frame
             yield QueuePane(self.store, id="queue")
-            yield SchedulePane(self.store, id="schedule")
-            yield AllowListsPane(self.store, id="allowlists")
-            yield HistoryPane(self.store, id="history")
         yield FilterInput(placeholder="filter: status: kind: customer: cap: due:<7d flag:redline !… text",
                           id="filter")
         yield Footer()
 
     def on_mount(self) -> None:
-        themes, problems = load_themes()
-        self.problems += problems
-        for t in themes:
-            self.register_theme(t)
-        name = choose_theme(self.requested_theme, self.config.theme)
-        if name not in self.available_themes:
-            self.problems.append(f"no theme {name!r}; using permittui-dark")
-            name = "permittui-dark"
-        self.theme = name
         if self.config.keymap:
             self.set_keymap(dict(self.config.keymap))
-        ro = " · READ-ONLY" if self.store.read_only else ""
-        self.title = one_line(f"permittui — {self.store.officer.name}{ro} — {self.store.path.name}")
-        for p in self.problems:
-            self.notify(one_line(p), severity="warning", markup=False, timeout=10)
         self._marker = change_marker(self.store)
         self.set_interval(POLL_SECONDS, self.poll_changes)
-        self.action_pane("queue")
+        self.show_pane("queue")
+        self.call_after_refresh(self._after_first_frame)
+
+    def _after_first_frame(self) -> None:
+        """What the first queue rows do not need: the other themes, notices. (The other panes
+        are mounted when first shown: mounting them hidden still repainted the screen.)"""
+        themes, problems = load_themes()
+        for t in themes:
+            if t.name not in self.available_themes:
+                self.register_theme(t)
+        for p in self.problems + problems:
+            self.notify(one_line(p), severity="warning", markup=False, timeout=10)
+
+    async def _mount_panes(self) -> None:
+        if self._panes_mounted:
+            return
+        self._panes_mounted = True
+        from permittui.tui.panes import AllowListsPane, HistoryPane, SchedulePane
+
+        switcher = self.query_one("#panes", ContentSwitcher)
+        for pane in (SchedulePane(self.store, id="schedule"), AllowListsPane(self.store, id="allowlists"),
+                     HistoryPane(self.store, id="history")):
+            await switcher.add_content(pane)
 
     def detail_store(self) -> Store:
         """A second, read-only connection for the detail worker (opened on first use)."""
@@ -104,7 +139,12 @@ class PermitApp(App[int]):
     def pane_widget(self, name: str | None = None) -> Any:
         return self.query_one(f"#{name or self.current_pane}")
 
-    def action_pane(self, name: str) -> None:
+    async def action_pane(self, name: str) -> None:
+        if name != "queue":
+            await self._mount_panes()
+        self.show_pane(name)
+
+    def show_pane(self, name: str) -> None:
         self.current_pane = name
         self.query_one("#panes", ContentSwitcher).current = name
         pane = self.pane_widget()
@@ -116,7 +156,10 @@ class PermitApp(App[int]):
             self._stale.discard(name)
             pane.refresh_data()
         target = pane.query("VirtualList, DataTable").first()
-        target.focus()
+        if self.screen.focused is not target:
+            # At once, not at the next idle as widget.focus() does: before the first frame, so
+            # the :focus restyle lands in that frame instead of repainting the screen after it.
+            self.screen.set_focus(target)
         if hasattr(pane, "_head"):
             pane._head()
 
@@ -180,14 +223,14 @@ class PermitApp(App[int]):
             vl.focus()
 
     def show_queue_filter(self, text: str) -> None:
-        self.action_pane("queue")
+        self.show_pane("queue")
         self.apply_filter(text, "queue")
 
     # ── palette and help ────────────────────────────────────────────────────────────────────
     async def run_registry_action(self, action_id: str) -> None:
         a = BY_ID[action_id]
         if a.scope in ("queue", "allowlists", "history") and self.current_pane != a.scope:
-            self.action_pane(a.scope)
+            await self.action_pane(a.scope)
         node: Any = self
         if a.scope in ("queue", "allowlists", "history"):
             node = self.pane_widget(a.scope)
@@ -196,7 +239,7 @@ class PermitApp(App[int]):
         await self.run_action(a.action, node)
 
     def goto_request(self, request_id: str) -> None:
-        self.action_pane("queue")
+        self.show_pane("queue")
         if not self.pane_widget("queue").jump_to(request_id):
             self.notify(f"{one_line(request_id)} is not in this view of the queue; its detail is shown.",
                         markup=False)

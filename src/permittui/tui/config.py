@@ -27,12 +27,11 @@ class Config:
 
 
 def load_config(path: Path | None = None) -> Config:
-    import yaml
-
     path = path or (config_dir() / "config.yaml")
     cfg = Config(path=path)
     if not path.exists():
         return cfg
+    import yaml  # only when there is a file: the console's first frame does not wait for it
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as e:

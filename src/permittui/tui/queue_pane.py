@@ -28,6 +28,7 @@ STATUS_SHORT = {"pending": "new", "info_requested": "info", "referred": "refd", 
                 "approved": "appr", "approved_with_conditions": "cond", "denied": "deny", "returned": "retd"}
 NARROW = 120
 DETAIL_DELAY = 0.12
+READING_DELAY = 0.25
 
 
 def flag_letters(row: QueueRow) -> str:
@@ -86,7 +87,8 @@ class QueuePane(Deciding, Container):
     QueuePane #queue-head { height: 1; background: $panel; }
     QueuePane #queue-body { layout: horizontal; height: 1fr; }
     QueuePane #queue-list { width: 3fr; height: 1fr; }
-    QueuePane #detail { width: 2fr; height: 1fr; border-left: solid $primary; padding: 0 1; }
+    QueuePane #detail { width: 2fr; height: 1fr; border-left: solid $primary; padding: 0 1;
+                        scrollbar-gutter: stable; scrollbar-size-vertical: 1; }
     QueuePane.narrow #queue-body { layout: vertical; }
     QueuePane.narrow #queue-list { width: 1fr; height: 1fr; }
     QueuePane.narrow #detail { width: 1fr; height: 1fr; border-left: none; border-top: solid $primary; }
@@ -100,9 +102,14 @@ class QueuePane(Deciding, Container):
         self._detail_timer: Timer | None = None
         self.detail_id: str | None = None
         self._head_cache: tuple[int, str] | None = None
+        self._reading_timer: Timer | None = None
+        self._shown_id: str | None = None
 
     def compose(self) -> ComposeResult:
-        yield Static(id="queue-head")
+        # Laid out before the first frame from the terminal's width, so that frame is final.
+        width = self.app.size.width
+        self.set_class(width < NARROW, "narrow")
+        yield Static(header_text(width if width < NARROW else width * 3 // 5 - 1), id="queue-head")
         with Container(id="queue-body"):
             yield VirtualList(lambda row, w, vl: render_queue_row(row, w, vl, self.day), id="queue-list",
                               empty="No requests here (the filter may hide them: escape clears it).",
@@ -176,8 +183,15 @@ class QueuePane(Deciding, Container):
 
     def show_request(self, request_id: str) -> None:
         self.detail_id = request_id
-        self.query_one("#detail-text", Static).update(Text(f"{one_line(request_id)}: reading its findings…"))
+        # "reading…" only if the findings are slow: one repaint of the detail per move, not two.
+        if self._reading_timer is not None:
+            self._reading_timer.stop()
+        self._reading_timer = self.set_timer(READING_DELAY, lambda: self._reading(request_id))
         self._load_detail(request_id)
+
+    def _reading(self, request_id: str) -> None:
+        if request_id == self.detail_id and self._shown_id != request_id:
+            self.query_one("#detail-text", Static).update(Text(f"{one_line(request_id)}: reading its findings…"))
 
     @work(thread=True, exclusive=True, group="detail")
     def _load_detail(self, request_id: str) -> None:
@@ -196,6 +210,9 @@ class QueuePane(Deciding, Container):
     def _detail_ready(self, request_id: str, text: Text) -> None:
         if request_id != self.detail_id:
             return
+        self._shown_id = request_id
+        if self._reading_timer is not None:
+            self._reading_timer.stop()
         self.query_one("#detail-text", Static).update(text)
 
     def jump_to(self, request_id: str) -> bool:

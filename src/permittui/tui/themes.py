@@ -61,6 +61,31 @@ def load_themes(extra_dir: Path | None = None) -> tuple[list[Theme], list[str]]:
     return list(found.values()), problems
 
 
+def _theme_files(extra_dir: Path | None = None) -> list[Path]:
+    out: list[Path] = []
+    for folder in (themes_dir(), extra_dir or config_dir() / "themes", config_dir()):
+        if folder.is_dir():
+            out += [p for p in sorted(folder.glob("*.yaml")) if p.name != "config.yaml"]
+    return out
+
+
+def load_theme(name: str, extra_dir: Path | None = None) -> Theme | None:
+    """The one theme called `name` (the last file that defines it wins, as in load_themes), or
+    None. Only files whose text names it are parsed: the console's first frame waits for this,
+    the other themes are read after it (load_themes)."""
+    found: Theme | None = None
+    for path in _theme_files(extra_dir):
+        try:
+            if name not in path.read_text(encoding="utf-8"):
+                continue
+            theme = theme_from_yaml(path)
+        except Exception:  # load_themes reports it
+            continue
+        if theme.name == name:
+            found = theme
+    return found
+
+
 def choose_theme(requested: str | None, configured: str | None) -> str:
     """--theme, else NO_COLOR's monochrome theme, else config.yaml's, else the default."""
     if requested:

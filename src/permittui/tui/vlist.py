@@ -35,7 +35,7 @@ class VirtualList(ScrollView, can_focus=True):
     COMPONENT_CLASSES = {"vlist--cursor", "vlist--marked", "vlist--overdue", "vlist--soon", "vlist--dim",
                          "vlist--alert"}
     DEFAULT_CSS = """
-    VirtualList { height: 1fr; }
+    VirtualList { height: 1fr; overflow-x: hidden; overflow-y: scroll; scrollbar-size-vertical: 1; }
     VirtualList > .vlist--cursor { background: $block-cursor-background; color: $block-cursor-foreground;
                                    text-style: $block-cursor-text-style; }
     VirtualList:blur > .vlist--cursor { background: $block-cursor-blurred-background;
@@ -82,7 +82,7 @@ class VirtualList(ScrollView, can_focus=True):
         if keep_key is not None:
             self.cursor = source.position(keep_key)
         self.cursor = max(0, min(self.cursor, self.total - 1))
-        self.virtual_size = Size(self.size.width, self.total)
+        self.virtual_size = Size(0, self.total)   # rows are cut to the width: no horizontal scroll
         self._scroll_cursor_into_view()
         self.refresh()
         self.post_message(self.Highlighted(self, self.current))
@@ -158,7 +158,9 @@ class VirtualList(ScrollView, can_focus=True):
         return strip
 
     def on_resize(self) -> None:
-        self.virtual_size = Size(self.size.width, self.total)
+        # The first layout must not lay out again (that repainted the whole screen once more).
+        if self.virtual_size.height != self.total:
+            self.virtual_size = Size(0, self.total)
         self._scroll_cursor_into_view()
 
     # ── moving ──────────────────────────────────────────────────────────────────────────────
