@@ -19,6 +19,7 @@ from permittui.store import audit, derive
 from permittui.store.db import open_store
 from permittui.store.findings import findings_for
 from permittui.store.generate import generate
+from permittui.store.rows import dumps
 
 from support import TODAY
 
@@ -183,6 +184,13 @@ def test_the_history_obeys_the_rules(generated):
     assert times == sorted(times)
     assert _count(conn, "SELECT COUNT(*) FROM decisions d JOIN requests r ON r.id = d.request_id"
                         " WHERE substr(d.decided_at, 1, 10) < r.registered OR d.decided_at >= ?", TODAY) == 0
+    # A grant extended by a later approval keeps the row as it was, as decisions._write_grants does.
+    columns = [d[0] for d in conn.execute("SELECT * FROM grants LIMIT 0").description]
+    befores = [b for (b,) in conn.execute("SELECT before FROM grant_changes WHERE before IS NOT NULL LIMIT 200")]
+    assert befores
+    for before in befores:
+        row = json.loads(before)
+        assert list(row) == columns and dumps(row) == before and row["status"] == "active"
 
 
 def test_the_settings_are_back_to_normal(generated):

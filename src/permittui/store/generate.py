@@ -29,7 +29,7 @@ approvals past a cap are overrides, prohibited entries are never approved.
 from __future__ import annotations
 
 import datetime as dt
-import contextlib
+import gc
 import heapq
 import itertools
 import json
@@ -44,6 +44,7 @@ from bisect import bisect_left
 from collections.abc import Callable
 from dataclasses import dataclass
 from hashlib import sha256
+from math import sqrt
 from json.encoder import encode_basestring as _jstr  # what json.dumps(ensure_ascii=False) uses
 from pathlib import Path
 from typing import Any, TextIO
@@ -403,10 +404,9 @@ RED_LINE_REASON = {"autonomy": "REDLINE-AUTONOMOUS-WEAPONS", "surveillance": "RE
 
 PRE_STEP = {"access": (0.06, 0.03), "release": (0.06, 0.08), "renewal": (0.04, 0.01)}   # request-info, refer
 WRITER_PROCESS_FROM = 20_000     # below this many requests the rows are written in-process
-PAGE_SIZE = 8192
-# Indexes dropped for the load and built after it. The others are kept: their keys arrive nearly
-# in order (by date, by request id), so keeping them up costs the writer less than a rebuild at the end.
-REBUILT_INDEXES = ("grants", "grant_changes")
+# Secondary indexes of the bulk tables are dropped for the load and built after it, from their own
+# schema SQL: keeping them up row by row costs the writer about three times as much.
+BULK_TABLES = ("requests", "request_entries", "request_events", "decisions", "audit", "grants", "grant_changes")
 
 
 def _mix(a: int, b: int, c: int) -> int:
@@ -512,6 +512,10 @@ def generate(path: Path | str, n: int, *, seed: int = 1, force: bool = False, of
     _remove(tmp)
     started = time.monotonic()
     gen = None
+    # Millions of rows pass through lists and tuples that never form cycles: the cyclic collector
+    # would only walk them over and over (it costs a third of the time at a million requests).
+    collecting = gc.isenabled()
+    gc.disable()
     try:
         gen = _Generator(tmp, path.name, n, seed, officer, _Progress(n, progress, err), writer_process)
         counts = gen.run()
@@ -522,6 +526,9 @@ def generate(path: Path | str, n: int, *, seed: int = 1, force: bool = False, of
             gen.abort()
         _remove(tmp)
         raise
+    finally:
+        if collecting:
+            gc.enable()
     result = GenerateResult(path, n, counts["open"], counts["customers"], counts["decisions"], counts["grants"],
                             counts["audit"], time.monotonic() - started)
     print(result, file=out or sys.stdout)
@@ -579,6 +586,7 @@ def _writer_process(path: str, conn: Any, expander: _Generator) -> None:
     import threading
     import traceback
 
+    gc.disable()
     try:
         writer = _Writer(path, expander)
         inbox: queue.Queue[bytes | None] = queue.Queue(maxsize=8)
@@ -748,9 +756,6 @@ class _Generator:
         self.os_j = _jstr(self.os_account)
         self.counts = {"decisions": 0, "grants": 0, "audit": 0, "open": 0, "customers": 0}
         self.sink: _Sink | None = None
-        with contextlib.closing(sqlite3.connect(path)) as conn:   # bigger pages: fewer splits for wide rows
-            conn.execute(f"PRAGMA page_size = {PAGE_SIZE}")
-            conn.execute("VACUUM")
         self.store: Store | None = open_store(path, officer, create=True)
 
     def day(self, ordinal: int) -> str:
@@ -790,7 +795,7 @@ class _Generator:
         self.seq, self.prev_hash = audit.head(store.conn)
         indexes = store.conn.execute(
             "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN"
-            f" ({', '.join(repr(t) for t in REBUILT_INDEXES)}) ORDER BY rowid").fetchall()
+            f" ({', '.join(repr(t) for t in BULK_TABLES)}) ORDER BY rowid").fetchall()
         for name, _ in indexes:      # rebuilt after the load, from their own schema SQL
             store.conn.execute(f'DROP INDEX "{name}"')
         store.close()                 # the writer has the file to itself until the load is done
@@ -889,20 +894,24 @@ class _Generator:
         self.officer_j = [_jstr(o) for o in OFFICERS]
         self.notes = {k: [(v, _jstr(v)) for v in vs] for k, vs in NOTES.items()}
         self._text_cache: dict[int, tuple[str, str, bool]] = {}
+        self._base_cache: dict[int, tuple[str, bool]] = {}
+        self._checkpoint_cache: dict[str, list[str]] = {}
+        self.plan_red = [self._has_red_word(t) for t in RELEASE_END_USES]
         self.combos = [self._combos(i) for i in range(len(self.codes))]
 
     def _trig_info(self, trig: tuple[str, ...]) -> tuple:
         """What a set of triggered entries means for the clock and the flags, once per distinct set:
-        (window, prohibited, countersign codes, grant codes, capped codes, flag bits)."""
+        (window, prohibited, countersign codes, grant codes, capped codes, flag bits, open-age cuts)."""
         info = self._trig_cache.get(trig)
         if info is None:
             windows = [self.window[c] for c in trig if self.window[c] > 0]
-            prohibited = [c for c in trig if self.trigger[c] == "prohibited"]
+            window = min(windows) if windows else 30
+            prohibited = tuple(c for c in trig if self.trigger[c] == "prohibited")
             bits = (F.RED_LINE if prohibited else 0) | (F.COUNTERSIGN if any(self.countersign[c] for c in trig) else 0)
             info = self._trig_cache[trig] = (
-                min(windows) if windows else 30, prohibited,
-                [c for c in trig if self.countersign[c] and self.trigger[c] != "prohibited"],
-                [c for c in trig if self.trigger[c] != "prohibited"], [c for c in trig if c in self.cap], bits)
+                window, prohibited, tuple(c for c in trig if self.countersign[c] and self.trigger[c] != "prohibited"),
+                [c for c in trig if self.trigger[c] != "prohibited"], [c for c in trig if c in self.cap], bits,
+                (window * 0.3, window, window * 1.5))
         return info
 
     def _eval_tables(self) -> None:
@@ -955,6 +964,18 @@ class _Generator:
         self.core_halves = [half(self.core_metrics, len(self.core_metrics), risks[k % 4], k % 12 == 5)
                             for k in range(512)]
         self.extra_halves = [half(extra, rng.randint(3, 6), risks[k % 4], k % 16 == 9) for k in range(2048)]
+        # A release's evaluation file: core and other results, the entries they trigger, and the
+        # pre-release entries the lab lists itself (all of them, none, or all but one).
+        self.release_profiles = []
+        for _ in range(4096):
+            core, extra_half = rng.choice(self.core_halves), rng.choice(self.extra_halves)
+            crossed = tuple(sorted(set(core[1] + extra_half[1])))
+            listed = tuple(c for c in crossed if self.entries[c].trigger == "pre_release_review")
+            tail = (f"crosses {', '.join(crossed[:4])}{' …' if len(crossed) > 4 else ''}" if crossed
+                    else "all reported evaluations below thresholds")
+            self.release_profiles.append((
+                f"[{core[0]},{extra_half[0]}]" if extra_half[0] else f"[{core[0]}]", crossed,
+                (listed, (), listed[:-1] if len(listed) > 1 else listed), tail, self._has_red_word(tail)))
 
     def _eval_item(self, metric: str, value: Any, unit: str | None) -> tuple[str, tuple[str, ...]]:
         crossed = []
@@ -1114,6 +1135,9 @@ class _Generator:
                 self.cust_screen_open[i] += count
             elif disposition == "confirmed":
                 self.cust_screen_confirmed[i] += count
+        # What the rules ask of a customer, as bits: 1 suspended, 2 screening hit open, 4 confirmed.
+        self.cust_state = [(1 if self.cust_vetting[i] == "suspended" else 0) | (2 if self.cust_screen_open[i] else 0)
+                           | (4 if self.cust_screen_confirmed[i] else 0) for i in range(m)]
         self.cust_bits = [(F.SCREENING if self.cust_screen_open[i] or self.cust_screen_confirmed[i] else 0)
                           | (F.SUSPENDED_CUSTOMER if self.cust_vetting[i] == "suspended" else 0) for i in range(m)]
 
@@ -1187,10 +1211,12 @@ class _Generator:
             else:
                 g = self.grants[gid]
                 old = g[4]
-                changes.append((decision_id, gid, dumps({
-                    "id": gid, "customer_id": self.cust_ids[ci], "code": code, "end_use": self._end_use(ci, tkey)[1],
-                    "conditions": g[5], "granted": self.day(g[3]), "expires": self.day(old), "status": "active",
-                    "decision_id": g[6], "status_reason": ""})))
+                # The grant row before, as decisions._write_grants records it (dumps of the row, in order).
+                changes.append((decision_id, gid, (
+                    f'{{"id":{gid},"customer_id":{_jstr(self.cust_ids[ci])},"code":{_jstr(code)},'
+                    f'"end_use":{_jstr(self._end_use(ci, tkey)[1])},"conditions":{_jstr(g[5])},'
+                    f'"granted":"{self.day(g[3])}","expires":"{self.day(old)}","status":"active",'
+                    f'"decision_id":{"null" if g[6] is None else g[6]},"status_reason":""}}')))
                 expires = (day if day > old else old) + validity
                 g[4], g[5], g[6] = expires, conds, decision_id
                 self.expiring.setdefault(expires, []).append(gid)
@@ -1278,6 +1304,27 @@ class _Generator:
         base = self._model_base(ci, *divmod(model, len(MODEL_VARIANTS)))
         return base, f"{base}: {RELEASE_END_USES[plan]}"
 
+    def _has_red_word(self, text: str) -> bool:
+        """Could the text hold a red-line phrase? (It must then hold the phrase's longest word; and
+        since these words have no spaces or colons, one can't straddle two parts joined by those.)"""
+        text = text.lower()
+        return any(w in text for w in self.red_words)
+
+    def _release_base(self, ci: int, month: int, variant: int) -> tuple[str, bool]:
+        key = (ci * 64 + month) * 8 + variant
+        hit = self._base_cache.get(key)
+        if hit is None:
+            base = self._model_base(ci, month, variant)
+            hit = self._base_cache[key] = (base, self._has_red_word(base))
+        return hit
+
+    def _checkpoints(self, day: int) -> list[str]:
+        ym = self._days[day - self.base_ord][:7]
+        hit = self._checkpoint_cache.get(ym)
+        if hit is None:
+            hit = self._checkpoint_cache[ym] = [c.format(ym=ym, k=k) for c in CHECKPOINTS for k in range(1, 5)]
+        return hit
+
     def _red_codes(self, text: str) -> list[str]:
         """Entries whose red-line phrases the (lower-cased) text contains, as classify.red_lines finds them."""
         if self.red_regex is None or not any(w in text for w in self.red_words) or not self.red_regex.search(text):
@@ -1360,7 +1407,7 @@ class _Generator:
 
     def _pick_renewal(self, day: int, rng: random.Random) -> int | None:
         """A grant expiring soon (or lately lapsed) whose holder has not yet applied to renew it."""
-        for _ in range(16):
+        for _ in range(8):
             gids = self.expiring.get(day - 45 + int(rng.random() * 166))
             if gids:
                 gid = gids[int(rng.random() * len(gids))]
@@ -1380,7 +1427,6 @@ class _Generator:
         kind = "access" if r < 0.55 else "release" if r < 0.85 else "renewal"
         model = None
         evaluations = "[]"
-        crossed: tuple[str, ...] = ()
         red_text = None                 # None: not known yet
         gid = self._pick_renewal(day, rng) if kind == "renewal" else None
         if kind == "renewal" and gid is None:
@@ -1395,26 +1441,18 @@ class _Generator:
         elif kind == "release":
             ci = self.labs[int(random_() * len(self.labs))]
             month = (day - self.first_day) // 30
-            tkey = self.t_release + (month * len(MODEL_VARIANTS) + int(random_() * len(MODEL_VARIANTS))) \
-                * len(RELEASE_END_USES) + int(random_() * len(RELEASE_END_USES))
-            base, end_use = self._end_use(ci, tkey)
-            core = self.core_halves[int(random_() * len(self.core_halves))]
-            extra = self.extra_halves[int(random_() * len(self.extra_halves))]
-            evaluations = f"[{core[0]},{extra[0]}]" if extra[0] else f"[{core[0]}]"
-            crossed = core[1] + extra[1]
-            # The lab lists the pre-release entries it thinks it crosses: usually right, not always.
-            entries = tuple(sorted({c for c in crossed if self.trigger[c] == "pre_release_review"}))
-            x = random_()
-            if x < 0.15:
-                entries = ()
-            elif x < 0.35 and len(entries) > 1:
-                entries = entries[:-1]
-            cp = CHECKPOINTS[int(random_() * len(CHECKPOINTS))].format(ym=self._days[day - self.base_ord][:7],
-                                                                        k=1 + int(random_() * 4))
-            model = f"{base} ({cp})"
-            shown = sorted(set(crossed))
-            summary = (f"{base}: crosses {', '.join(shown[:4])}{' …' if len(shown) > 4 else ''}" if shown
-                       else f"{base}: all reported evaluations below thresholds")
+            variant, plan = int(random_() * len(MODEL_VARIANTS)), int(random_() * len(RELEASE_END_USES))
+            tkey = self.t_release + (month * len(MODEL_VARIANTS) + variant) * len(RELEASE_END_USES) + plan
+            base, base_red = self._release_base(ci, month, variant)
+            end_use = f"{base}: {RELEASE_END_USES[plan]}"
+            evaluations, trig, listed, tail, tail_red = self.release_profiles[int(random_() * 4096)]
+            x = random_()      # the lab lists the pre-release entries it thinks it crosses: usually right
+            entries = listed[0 if x >= 0.35 else 1 if x < 0.15 else 2]
+            checkpoints = self._checkpoints(day)
+            model = f"{base} ({checkpoints[int(random_() * len(checkpoints))]})"
+            summary = f"{base}: {tail}"
+            if not (base_red or tail_red or self.plan_red[plan]):
+                red_text = False       # no part of the texts has a red-line word in it
         else:
             r = random_()
             if r < 0.004:
@@ -1451,13 +1489,13 @@ class _Generator:
                     summary, end_use, red_text = self._access_text(code_i, (offset + prog) % self.combos[code_i])
 
         # What the rules make of it: queue_state on precomputed tables.
-        trig = tuple(sorted(set(entries).union(crossed))) if crossed else entries if len(entries) < 2 \
-            else tuple(sorted(set(entries)))
-        window, red, cs_codes, grant_codes, capped, bits = self._trig_info(trig)
+        if kind != "release":
+            trig = entries if len(entries) < 2 else tuple(sorted(set(entries)))
+        window, red, cs_codes, grant_codes, capped, bits, cuts = self._trig_info(trig)
         if red_text is None or red_text:
             extra_red = self._red_codes(f"{end_use}\n{summary}".lower())
             if extra_red:
-                red = sorted(set(red).union(extra_red))
+                red = tuple(sorted(set(red).union(extra_red)))
                 bits |= F.RED_LINE
         bits |= self.cust_bits[ci]
         caps = []
@@ -1483,7 +1521,8 @@ class _Generator:
             priority = 0 if x < 0.14 else 1 if x < 0.76 else 2 if x < 0.95 else 3
 
         status, version, paused_since, paused, assignee, upd_day, upd_secs = self._decide(
-            rid, kind, ci, red, cs_codes, grant_codes, caps, reg, window, tkey, rng, summary == "End use not stated")
+            rid, kind, ci, red, cs_codes, grant_codes, tuple(caps), reg, window, cuts, tkey, rng,
+            summary == "End use not stated")
         if status in OPEN_STATUSES:
             self.open_count += 1
             if assignee is None and random_() < 0.7:
@@ -1502,30 +1541,17 @@ class _Generator:
         self.rows_planned += 1
 
     # ── decisions ──
-    @staticmethod
-    def _open_probability(age: int, window: int) -> float:
-        if age < window * 0.3:
-            return 0.9
-        if age < window:
-            return 0.35
-        if age < window * 1.5:
-            return 0.1
-        return 0.003
-
-    def _rule(self, kind: str, status: str, red: list[str], cs_codes: list[str], caps: list[str], ci: int,
-              outcome: str, reasons: bool, conds: bool, override: bool, inspector: bool) -> Any:
+    def _rule(self, kind: str, status: str, red: tuple[str, ...], cs_codes: tuple[str, ...], caps: tuple[str, ...],
+              ci: int, outcome: str, reasons: bool, conds: bool, override: bool, inspector: bool) -> Any:
         """lifecycle.rule, once per distinct situation (its answer depends on nothing else):
         (status after, needs countersign, why_countersign as JSON, override) or False if refused."""
-        suspended = self.cust_vetting[ci] == "suspended"
-        screen_open = self.cust_screen_open[ci] > 0
-        confirmed = self.cust_screen_confirmed[ci] > 0
-        key = (kind, status, tuple(red), tuple(cs_codes), tuple(caps), suspended, screen_open, confirmed, outcome,
-               reasons, conds, override, inspector)
+        key = (kind, status, red, cs_codes, caps, self.cust_state[ci], outcome, reasons, conds, override, inspector)
         ruling = self._ruling_cache.get(key)
         if ruling is None:
             facts = lifecycle.Facts("REQ", kind, status, red_line_codes=list(red), countersign_codes=list(cs_codes),
-                                    caps_reached=list(caps), customer_suspended=suspended,
-                                    screening_open=int(screen_open), screening_confirmed=int(confirmed))
+                                    caps_reached=list(caps), customer_suspended=self.cust_vetting[ci] == "suspended",
+                                    screening_open=self.cust_screen_open[ci],
+                                    screening_confirmed=self.cust_screen_confirmed[ci])
             try:
                 r = lifecycle.rule(facts, outcome, reasons=["R"] if reasons else [], conditions=["C"] if conds else [],
                                    override=override, inspector="I" if inspector else None)
@@ -1536,28 +1562,32 @@ class _Generator:
             self._ruling_cache[key] = ruling
         return ruling
 
-    def _decide(self, rid: str, kind: str, ci: int, red: list[str], cs_codes: list[str], grant_codes: list[str],
-                caps: list[str], reg: int, window: int, tkey: int, rng: random.Random,
-                vague: bool) -> tuple[str, int, int | None, int, str | None, int, int]:
+    def _decide(self, rid: str, kind: str, ci: int, red: tuple[str, ...], cs_codes: tuple[str, ...],
+                grant_codes: list[str], caps: tuple[str, ...], reg: int, window: int, cuts: tuple, tkey: int,
+                rng: random.Random, vague: bool) -> tuple[str, int, int | None, int, str | None, int, int]:
         """Plan this request's decisions into the day buckets; return its state as of today:
         (status, version, paused_since, paused_days, assignee, day and second of the last change)."""
         random_ = rng.random
-        push = self._push
+        buckets, first, tie = self.buckets, self.first_day, self.tie
         reg_secs = 25200 + int(random_() * 17880)                     # registered in the morning, 7:00-11:58
-        push(reg, reg_secs, (_REG, rid))
+        bucket = buckets[reg - first]
+        if bucket is None:
+            bucket = buckets[reg - first] = []
+        bucket.append((reg_secs, next(tie), (_REG, rid)))
         age = self.last_day - reg
-        target = None                                                 # None: decided, all in the past
-        if random_() < self._open_probability(age, window):
-            target = OPEN_TARGETS[int(random_() * len(OPEN_TARGETS))]
+        # Still open? Likely when young, seldom once the window is long past.
+        p_open = 0.9 if age < cuts[0] else 0.35 if age < cuts[1] else 0.1 if age < cuts[2] else 0.003
+        target = OPEN_TARGETS[int(random_() * 10)] if random_() < p_open else None   # None: decided
         # The outcome the officer reaches.
         override = False
         group = None
         x = random_()
+        state = self.cust_state[ci]
         if red:
             outcome = "deny"
-        elif self.cust_screen_confirmed[ci]:
+        elif state & 4:                  # a confirmed restricted party
             outcome, group = "deny", "deny-listed"
-        elif self.cust_vetting[ci] == "suspended":
+        elif state & 1:                  # suspended
             outcome, group = ("deny", "deny-party") if x < 0.85 else ("return", None)
         elif vague:
             outcome = "return" if x < 0.6 else "deny"
@@ -1572,26 +1602,29 @@ class _Generator:
             group = outcome + "-release"
         # An earlier step: a request for information, or a referral to an inspector.
         pre = None
-        if target == "info_requested" or target == "referred":
+        if target is None:
+            if not red:
+                x = random_()
+                p_info, p_refer = PRE_STEP[kind]
+                if vague:
+                    p_info = 0.6
+                if x < p_info:
+                    pre = "request-info"
+                elif x < p_info + p_refer:
+                    pre = "refer"
+        elif target == "info_requested" or target == "referred":
             if red:
                 target = "pending"
             else:
                 pre = "request-info" if target == "info_requested" else "refer"
-        elif target is None and not red:
-            x = random_()
-            p_info, p_refer = PRE_STEP[kind]
-            if vague:
-                p_info = 0.6
-            if x < p_info:
-                pre = "request-info"
-            elif x < p_info + p_refer:
-                pre = "refer"
-        officer = int(random_() * len(OFFICERS))
-        # When: the decision mostly within the window, sometimes late; never after yesterday.
+        officer = int(random_() * 12)
+        # When: the decision mostly within the window (triangular, peak near the middle), sometimes
+        # late; never after yesterday.
         if random_() < 0.07:
             lag = window + 1 + int(random_() * (window * 0.4 + 2))
         else:
-            lag = int(rng.triangular(1, window * 1.05, window * 0.45))
+            u = random_()
+            lag = int(1 + (window * 1.05 - 1) * (sqrt(u * 0.4) if u < 0.4 else 1 - sqrt((1 - u) * 0.6)))
         if target is None:
             final_day = reg + (lag if lag < age else age)
             pre_day = reg + int(random_() * (final_day - reg)) if pre and final_day > reg else None
@@ -1611,9 +1644,13 @@ class _Generator:
                                 inspector is not None)
             secs = 43200 + int(random_() * 18000)
             notes = self.notes[pre]
-            push(pre_day, secs, (_DEC, rid, pre, reasons_j, "[]", notes[int(random_() * len(notes))], officer, status,
-                                 ruling[0], version, inspector, self.day(pre_day + 30) if pre == "refer" else None, 0,
-                                 ruling[2], None, None))
+            bucket = buckets[pre_day - first]
+            if bucket is None:
+                bucket = buckets[pre_day - first] = []
+            bucket.append((secs, next(tie), (
+                _DEC, rid, pre, reasons_j, "[]", notes[int(random_() * len(notes))], officer, status, ruling[0],
+                version, inspector, self._days[pre_day + 30 - self.base_ord] if pre == "refer" else None, 0,
+                ruling[2], None, None)))
             version += 1
             status = ruling[0]
             upd_day, upd_secs = pre_day, secs
@@ -1658,9 +1695,12 @@ class _Generator:
             paused_since = None
         link = [None] if needs_cs else None
         notes = self.notes[outcome]
-        push(final_day, secs, (_DEC, rid, outcome, reasons_j, conds_j, notes[int(random_() * len(notes))], officer,
-                               status, after, version, None, None, overridden, why_j, None if needs_cs else grant,
-                               link))
+        bucket = buckets[final_day - first]
+        if bucket is None:
+            bucket = buckets[final_day - first] = []
+        bucket.append((secs, next(tie), (
+            _DEC, rid, outcome, reasons_j, conds_j, notes[int(random_() * len(notes))], officer, status, after,
+            version, None, None, overridden, why_j, None if needs_cs else grant, link)))
         version += 1
         status = after
         upd_day, upd_secs = final_day, secs
@@ -1677,11 +1717,16 @@ class _Generator:
             cs_secs = min(secs + 600 + int(random_() * 3000), 86399)
         else:
             cs_secs = 32400 + int(random_() * 28800)
-        second = (officer + 1 + int(random_() * (len(OFFICERS) - 1))) % len(OFFICERS)
+        second = (officer + 1 + int(random_() * 11)) % 12
         notes = self.notes["countersign"]
-        push(cs_day, cs_secs, (_CS, rid, "countersign", "[]", "[]", notes[int(random_() * len(notes))], second, status,
-                               lifecycle.OUTCOME_STATUS[outcome], version, None, None, 0, "[]", grant, link))
-        return lifecycle.OUTCOME_STATUS[outcome], version + 1, None, paused, OFFICERS[officer], cs_day, cs_secs
+        final = lifecycle.OUTCOME_STATUS[outcome]
+        bucket = buckets[cs_day - first]
+        if bucket is None:
+            bucket = buckets[cs_day - first] = []
+        bucket.append((cs_secs, next(tie), (
+            _CS, rid, "countersign", "[]", "[]", notes[int(random_() * len(notes))], second, status, final, version,
+            None, None, 0, "[]", grant, link)))
+        return final, version + 1, None, paused, OFFICERS[officer], cs_day, cs_secs
 
     def _push(self, day: int, secs: int, item: tuple) -> None:
         i = day - self.first_day
