@@ -14,7 +14,7 @@ from typing import Any
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -155,7 +155,7 @@ class VirtualList(ScrollView, can_focus=True):
         strip = Strip(segments).apply_style(base).extend_cell_length(width, base).crop(0, width)
         if self.total and index == self.cursor:
             strip = strip.apply_style(self.style("cursor"))
-        return strip
+        return strip.simplify()   # one escape sequence per run of one style: fewer bytes per row
 
     def on_resize(self) -> None:
         # The first layout must not lay out again (that repainted the whole screen once more).
@@ -173,10 +173,15 @@ class VirtualList(ScrollView, can_focus=True):
         old = self.cursor
         self.cursor = index
         if not self._scroll_cursor_into_view():
-            top = int(self.scroll_offset.y)
-            self.refresh_line(old - top)
-            self.refresh_line(index - top)
+            self.refresh_row(old)
+            self.refresh_row(index)
         self.post_message(self.Highlighted(self, self.current))
+
+    def refresh_row(self, index: int) -> None:
+        """Repaint one row: its text only, not the scrollbar beside it (bytes over SSH)."""
+        y = index - int(self.scroll_offset.y)
+        if 0 <= y < self.size.height:
+            self.refresh(Region(0, y, self.scrollable_content_region.width, 1))
 
     def _scroll_cursor_into_view(self) -> bool:
         """Scroll so the cursor shows; True when the view moved (and so repaints)."""
@@ -229,7 +234,7 @@ class VirtualList(ScrollView, can_focus=True):
             del self.marks[rid]
         else:
             self.marks[rid] = row
-        self.refresh_line(self.cursor - int(self.scroll_offset.y))
+        self.refresh_row(self.cursor)
         self.move_to(self.cursor + 1)
         self.post_message(self.Highlighted(self, self.current))
 
