@@ -56,6 +56,27 @@ def schedule_overview(store: Store, today: dt.date | None = None) -> list[EntryO
     return out
 
 
+def customer_ids(store: Store, needle: str, exact_id: bool) -> list[str]:
+    """Customers whose id (exactly, or containing the needle) or name contains it: a scan of the
+    customers table, which is small beside requests; the queue then tests a set membership."""
+    with store.lock:
+        rows = store.conn.execute(
+            "SELECT id FROM customers WHERE lower(id) = ? OR instr(name_key, ?) > 0"
+            + ("" if exact_id else " OR instr(lower(id), ?) > 0"),
+            (needle, needle) if exact_id else (needle, needle, needle)).fetchall()
+    return [r[0] for r in rows]
+
+
+def codes_under(store: Store, prefixes: tuple[str, ...]) -> list[str]:
+    """The schedule's codes under each prefix, and each value itself (an unlisted code)."""
+    out: set[str] = set(prefixes)
+    with store.lock:
+        for v in prefixes:
+            out.update(r[0] for r in store.conn.execute(
+                "SELECT code FROM schedule_entries WHERE code >= ? AND code < ?", (v, v + "\uffff")))
+    return sorted(out)
+
+
 def reasons_for(store: Store, outcome: str) -> list[tuple[str, str]]:
     """Reason codes that fit an outcome (an empty applies_to fits every outcome)."""
     with store.lock:

@@ -22,8 +22,11 @@ from permittui.domain.filter import Filter
 from permittui.domain.flags import NAMES as FLAG_NAMES
 from permittui.domain.models import GRANT_STATUSES
 from permittui.store.db import Store
+from permittui.store.lookups import codes_under as _codes
+from permittui.store.lookups import customer_ids as _customer_ids
 
 Key = tuple[Any, ...]
+CUSTOMER_INDEX_MAX = 32
 
 
 class PageSource(Protocol):
@@ -70,17 +73,6 @@ def _queue_row(r: Sequence[Any]) -> QueueRow:
     return QueueRow(r[0], r[1], r[2], r[3], tuple(json.loads(r[4])), r[5], r[6], r[7], r[8], r[9])
 
 
-def _customer_ids(store: Store, needle: str, exact_id: bool) -> list[str]:
-    """Customers whose id (exactly, or containing the needle) or name contains it: a scan of the
-    customers table, which is small beside requests; the queue then tests a set membership."""
-    with store.lock:
-        rows = store.conn.execute(
-            "SELECT id FROM customers WHERE lower(id) = ? OR instr(name_key, ?) > 0"
-            + ("" if exact_id else " OR instr(lower(id), ?) > 0"),
-            (needle, needle) if exact_id else (needle, needle, needle)).fetchall()
-    return [r[0] for r in rows]
-
-
 def _in(column: str, values: list[Any], params: list[Any]) -> str:
     if not values:
         return "0"
@@ -88,8 +80,10 @@ def _in(column: str, values: list[Any], params: list[Any]) -> str:
     return f"{column} IN ({','.join('?' * len(values))})"
 
 
-def filter_sql(store: Store, f: Filter, today: dt.date) -> tuple[str, list[Any]]:
-    """The filter's conditions other than status, as SQL on `r` (requests)."""
+def filter_sql(store: Store, f: Filter, today: dt.date, hints: dict[str, Any] | None = None
+               ) -> tuple[str, list[Any]]:
+    """The filter's conditions other than status, as SQL on `r` (requests). `hints` learns how
+    many customers a positive customer: term admits (the queue then reads their index)."""
     parts: list[str] = []
     params: list[Any] = []
     for t in f.terms:
@@ -110,11 +104,14 @@ def filter_sql(store: Store, f: Filter, today: dt.date) -> tuple[str, list[Any]]
         elif t.field == "customer":
             ids = sorted({i for v in t.values for i in _customer_ids(store, v, True)})
             alts.append(_in("r.customer_id", ids, params))
+            if hints is not None and not t.negate:
+                hints["customers"] = min(len(ids), hints.get("customers", len(ids)))
         elif t.field == "cap":
-            for v in t.values:
-                # The row's own entries list: a few bytes per row, no set built from request_entries.
-                alts.append("EXISTS (SELECT 1 FROM json_each(r.entries) WHERE value >= ? AND value < ?)")
-                params += [v, v + "\uffff"]
+            # Point look-ups in request_entries' primary key (code, request_id) for each code
+            # the prefix names: tested on the queue index's id, before the table row is read.
+            codes = _codes(store, t.values)
+            alts.append("EXISTS (SELECT 1 FROM request_entries e WHERE e.request_id = r.id AND "
+                        + _in("e.code", codes, params) + ")")
         elif t.field == "flag":
             bits = 0
             for v in t.values:
@@ -138,11 +135,18 @@ class QueueSource:
         self.store = store
         self.filter = f or Filter()
         self.statuses = self.filter.statuses()
-        self._where, self._params = filter_sql(store, self.filter, today or _today())
+        hints: dict[str, Any] = {}
+        self._where, self._params = filter_sql(store, self.filter, today or _today(), hints)
+        # A few customers: their (customer, status, due, id) ranges, sorted (a few rows each);
+        # otherwise walk the queue index in order and test each row.
+        few = hints.get("customers", CUSTOMER_INDEX_MAX + 1) <= CUSTOMER_INDEX_MAX
+        self._index = "requests_customer_queue" if few else "requests_queue"
+        # Counting a filtered view walks every open request: the console does it off the UI thread.
+        self.slow_count = bool(self._where) and not few
 
     def _select(self, status: str, extra: str, extra_params: list[Any], order: str, limit: int) -> list[QueueRow]:
         where = "r.status = ?" + (f" AND {extra}" if extra else "") + (f" AND {self._where}" if self._where else "")
-        sql = (f"SELECT {_QUEUE_COLUMNS} FROM requests r INDEXED BY requests_queue"
+        sql = (f"SELECT {_QUEUE_COLUMNS} FROM requests r INDEXED BY {self._index}"
                f" JOIN customers c ON c.id = r.customer_id WHERE {where} ORDER BY {order} LIMIT ?")
         with self.store.lock:
             rows = self.store.conn.execute(sql, [status, *extra_params, *self._params, limit]).fetchall()
@@ -166,7 +170,7 @@ class QueueSource:
         if offset <= 0:
             return self.after(None, n)
         where = "r.status = ?" + (f" AND {self._where}" if self._where else "")
-        sql = (f"SELECT r.due, r.id FROM requests r INDEXED BY requests_queue WHERE {where}"
+        sql = (f"SELECT r.due, r.id FROM requests r INDEXED BY {self._index} WHERE {where}"
                " ORDER BY r.due, r.id LIMIT ?")
         with self.store.lock:
             streams = [self.store.conn.execute(sql, [s, *self._params, offset]).fetchall() for s in self.statuses]
@@ -175,19 +179,22 @@ class QueueSource:
             return []
         return self.after(tuple(keys[offset - 1]), n)
 
-    def _count(self, extra: str, args: list[Any]) -> int:
+    def _count(self, extra: str, args: list[Any], store: Store | None = None) -> int:
+        store = store or self.store
         total = 0
-        with self.store.lock:
+        with store.lock:
             for s in self.statuses:
                 where = "r.status = ?" + (f" AND {extra}" if extra else "") + (
                     f" AND {self._where}" if self._where else "")
-                total += self.store.conn.execute(
-                    f"SELECT COUNT(*) FROM requests r INDEXED BY requests_queue WHERE {where}",
+                total += store.conn.execute(
+                    f"SELECT COUNT(*) FROM requests r INDEXED BY {self._index} WHERE {where}",
                     [s, *args, *self._params]).fetchone()[0]
         return total
 
-    def count(self) -> int:
-        return self._count("", [])
+    def count(self, store: Store | None = None) -> int:
+        """The rows the filter admits; `store` may be another connection to the same file
+        (the console counts a slow filter on its background connection)."""
+        return self._count("", [], store)
 
     def position(self, key: Key) -> int:
         return self._count("(r.due, r.id) < (?, ?)", list(key))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -63,6 +64,7 @@ class PermitApp(App[int]):
         self._stale: set[str] = set()
         self._active: set[str] = set()
         self._detail_store: Store | None = None
+        self._detail_lock = threading.Lock()
         # Before the first frame: only the chosen theme (one small YAML file), so the screen is
         # painted once in its final colours; the other themes are read after the first frame.
         name = choose_theme(theme, self.config.theme)
@@ -127,9 +129,10 @@ class PermitApp(App[int]):
 
     def detail_store(self) -> Store:
         """A second, read-only connection for the detail worker (opened on first use)."""
-        if self._detail_store is None:
-            self._detail_store = open_store(self.store.path, self.store.officer, read_only=True)
-        return self._detail_store
+        with self._detail_lock:   # workers on two pool threads may ask at once
+            if self._detail_store is None:
+                self._detail_store = open_store(self.store.path, self.store.officer, read_only=True)
+            return self._detail_store
 
     def on_unmount(self) -> None:
         if self._detail_store is not None:

@@ -160,7 +160,8 @@ class QueuePane(Deciding, Container):
         vl = self.vlist
         marks = f" · {len(vl.marks)} marked" if vl.marks else ""
         what = f"filter: {self.filter.source}" if self.filter.source else "open requests"
-        return f"{vl.total} {what}{marks}"
+        total = f"≥{vl.total}" if vl.counting else str(vl.total)   # a slow filter is counted off the UI thread
+        return f"{total} {what}{marks}"
 
     # ── detail ──────────────────────────────────────────────────────────────────────────────
     def on_virtual_list_highlighted(self, event: VirtualList.Highlighted) -> None:
@@ -170,6 +171,9 @@ class QueuePane(Deciding, Container):
         if self._detail_timer is not None:
             self._detail_timer.stop()
         self._detail_timer = self.set_timer(DETAIL_DELAY, self.show_detail)
+
+    def on_virtual_list_counted(self, event: VirtualList.Counted) -> None:
+        self._head()
 
     def on_virtual_list_opened(self, event: VirtualList.Opened) -> None:
         self.show_detail(force=True)

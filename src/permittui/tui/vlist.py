@@ -53,6 +53,11 @@ class VirtualList(ScrollView, can_focus=True):
             super().__init__()
             self.vlist, self.row = vlist, row
 
+    class Counted(Message):
+        def __init__(self, vlist: VirtualList) -> None:
+            super().__init__()
+            self.vlist = vlist
+
     class Opened(Message):
         def __init__(self, vlist: VirtualList, row: Any) -> None:
             super().__init__()
@@ -67,6 +72,7 @@ class VirtualList(ScrollView, can_focus=True):
         self.source: PageSource | None = None
         self.cursor = 0
         self.total = 0
+        self.counting = False
         self.marks: dict[str, Any] = {}
         self._pages: OrderedDict[int, list[Any]] = OrderedDict()
         self.reads = 0  # pages read from the store (tests and bench watch this)
@@ -75,10 +81,21 @@ class VirtualList(ScrollView, can_focus=True):
     def set_source(self, source: PageSource, keep_key: Any = None) -> None:
         """Show a new source (a new filter) or reload the same one after a change.
 
-        With keep_key, the cursor stays on that row if the source still has it."""
+        With keep_key, the cursor stays on that row if the source still has it. A source whose
+        count walks the table (slow_count) shows its first page at once and is counted by a
+        thread worker; until then `counting` is True and `total` is the rows known so far."""
         self.source = source
         self._pages.clear()
-        self.total = source.count()
+        self.counting = False
+        if getattr(source, "slow_count", False) and keep_key is None:
+            first = source.after(None, PAGE)
+            self.total = len(first)
+            if len(first) == PAGE:
+                self.counting = True
+                self._count_in_background(source)
+            self._pages[0] = first
+        else:
+            self.total = source.count()
         if keep_key is not None:
             self.cursor = source.position(keep_key)
         self.cursor = max(0, min(self.cursor, self.total - 1))
@@ -86,6 +103,27 @@ class VirtualList(ScrollView, can_focus=True):
         self._scroll_cursor_into_view()
         self.refresh()
         self.post_message(self.Highlighted(self, self.current))
+
+    def _count_in_background(self, source: PageSource) -> None:
+        def count() -> None:
+            store = getattr(self.app, "detail_store", None)
+            n = source.count(store()) if store is not None else source.count()  # type: ignore[call-arg]
+            self.app.call_from_thread(self._counted, source, n)
+
+        self.run_worker(count, thread=True, exclusive=True, group="count")
+
+    def _counted(self, source: PageSource, n: int) -> None:
+        if source is not self.source or not self.counting:
+            return
+        self.counting = False
+        self.total = n
+        self.virtual_size = Size(0, n)
+        self.post_message(self.Counted(self))
+
+    def ensure_counted(self) -> None:
+        """Count now (on the UI thread) when a key needs the true end of the list."""
+        if self.counting and self.source is not None:
+            self._counted(self.source, self.source.count())
 
     def reload(self) -> None:
         """Re-read after a change: the cursor stays on its row, or if that row left the source,
@@ -204,6 +242,8 @@ class VirtualList(ScrollView, can_focus=True):
         return max(1, self.scrollable_content_region.height - 1)
 
     def action_cursor_down(self) -> None:
+        if self.cursor + 1 >= self.total:
+            self.ensure_counted()
         self.move_to(self.cursor + 1)
 
     def action_cursor_up(self) -> None:
@@ -213,9 +253,12 @@ class VirtualList(ScrollView, can_focus=True):
         self.move_to(0)
 
     def action_cursor_bottom(self) -> None:
+        self.ensure_counted()
         self.move_to(self.total - 1)
 
     def action_page_down(self) -> None:
+        if self.cursor + 2 * self._page_height() >= self.total:
+            self.ensure_counted()
         self.move_to(self.cursor + self._page_height())
 
     def action_page_up(self) -> None:
