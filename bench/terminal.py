@@ -106,15 +106,16 @@ def run(args: Any) -> list[dict[str, Any]]:
         # One untimed start of each, so every timed run finds the files in the page cache.
         _first_frame(f"{sys.executable} {minimal}", re.compile("MINIMAL-FIRST-FRAME-42"), (w, h), env)
         dbs = [args.db] + ([args.ref_db] if args.ref_db else [])
+        console = args.command or _permittui()
         for db in dbs:
-            _first_frame(f"{_permittui()} --db {db}", REQUEST_ID, (w, h), env)
+            _first_frame(f"{console} --db {db}", REQUEST_ID, (w, h), env)
         times: dict[str, list[float]] = {"minimal": [], **{db: [] for db in dbs}}
         rss: dict[str, list[float]] = {db: [] for db in dbs}
         for _ in range(args.runs):
             times["minimal"].append(_first_frame(f"{sys.executable} {minimal}",
                                                  re.compile("MINIMAL-FIRST-FRAME-42"), (w, h), env)[0])
             for db in dbs:
-                t, r = _first_frame(f"{_permittui()} --db {db}", REQUEST_ID, (w, h), env,
+                t, r = _first_frame(f"{console} --db {db}", REQUEST_ID, (w, h), env,
                                     keys=["j", "j", "NPage", "G", "g", "2", "1"] if args.memory else None)
                 times[db].append(t)
                 if r is not None:
@@ -158,6 +159,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--ref-db")
     p.add_argument("--runs", type=int, default=7)
     p.add_argument("--size", default="160x50")
+    p.add_argument("--command", help="the console command (default: the installed permittui)")
     p.add_argument("--no-memory", dest="memory", action="store_false", help="skip the keys and VmHWM")
     return p
 
