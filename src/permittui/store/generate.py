@@ -10,17 +10,23 @@ approvals, countersigns where the rules ask for one, and an audit row per change
 hash chain. The open queue (pending, info requested, referred, awaiting countersign) is some
 5-10% of the rows, spread over due dates, some overdue.
 
-How it stays fast (1M requests in well under two minutes on two cores) and small in memory:
-- requests are generated in submission order and written in batches with executemany; the
-  decisions they lead to wait in per-day buckets and are written in time order, so decision ids,
-  event ids and audit sequence numbers follow time like a real office's;
-- the new file is written with journal_mode=OFF / synchronous=OFF (it is built under a temporary
-  name and renamed into place only when complete), then set back to WAL;
-- secondary indexes are dropped for the load and rebuilt from their own schema SQL afterwards;
-- due date and flags are computed with the rules' own building blocks on precomputed tables
-  (tests check they equal derive.refresh); the two flags that depend on the final state of the
-  allow-lists (cap reached, grant expired) are fixed up in SQL at the end;
-- the audit chain is hashed exactly like audit.row_hash, with the JSON body assembled directly.
+How it stays fast and bounded in memory (two cores, two processes):
+- this process plans: requests in submission order, each with the decisions it will get; those
+  wait in per-day buckets and are numbered in time order when their day is over, so decision
+  ids, event ids and audit sequence numbers follow time like a real office's. The allow-lists,
+  caps and renewals are kept in memory (bounded by the customers x entries, not by N);
+- a writer process (forked once the static tables are built) receives the rows in batches over
+  a pipe, turns the day streams into decision, event and audit rows (hashing the chain exactly as
+  audit.row_hash does, the canonical JSON assembled directly) and inserts them with executemany;
+- the requests themselves go to a side file that this process writes and indexes while the
+  writer indexes its tables; an INSERT ... SELECT * (SQLite's transfer, which copies the table
+  and index b-trees as they are) joins them at the end;
+- files are written with journal_mode=OFF / synchronous=OFF and built under a temporary name,
+  renamed into place only when complete, then set back to WAL + synchronous FULL; secondary
+  indexes are dropped for the load and built afterwards from their own schema SQL;
+- due date and flags come from the rules' building blocks on precomputed tables (the tests check
+  them against derive.refresh); the flags that depend on how the allow-lists end up (cap reached,
+  grant lapsed) are set at the end; the cyclic GC is off during the run (nothing here forms cycles).
 
 The rules are the real ones: every decision goes through lifecycle.rule (refusals, countersign),
 approvals past a cap are overrides, prohibited entries are never approved.
@@ -29,6 +35,7 @@ approvals past a cap are overrides, prohibited entries are never approved.
 from __future__ import annotations
 
 import datetime as dt
+import contextlib
 import gc
 import heapq
 import itertools
@@ -547,7 +554,7 @@ class _Writer:
     plain rows it takes the day streams and the grant records, which `expander` (the generator, in
     the child a copy of it as it was when the load began) turns into rows."""
 
-    def __init__(self, path: str, expander: _Generator) -> None:
+    def __init__(self, path: str, expander: _Generator | None) -> None:
         self.expander = expander
         self.db = sqlite3.connect(path, isolation_level=None)
         for pragma in ("journal_mode = OFF", "synchronous = OFF", "foreign_keys = OFF", "cache_size = -65536",
@@ -568,7 +575,9 @@ class _Writer:
                 db.executemany(DECISION_SQL, decisions)
                 db.executemany(AUDIT_SQL, audit_rows)
             elif op == "grants":
-                db.executemany(GRANT_SQL, self.expander._expand_grants(a))
+                new, changed = self.expander._expand_grants(a)
+                db.executemany(GRANT_SQL, new)
+                db.executemany(GRANT_UPDATE_SQL, changed)
 
     def finish(self) -> None:
         self.db.execute("COMMIT")
@@ -627,7 +636,7 @@ class _Sink:
     def __init__(self, path: Path, use_process: bool, expander: _Generator) -> None:
         self.tables: dict[str, tuple[str, list[tuple]]] = {}
         self.stream: list[tuple] = []          # the days' registrations and decisions, in time order
-        self.grant_records: list[tuple] = []
+        self.grant_records: list[tuple] = expander.grant_ops   # grants made and extended, in order
         self.proc = None
         self.writer: _Writer | None = None
         if use_process:
@@ -729,6 +738,7 @@ AUDIT_SQL = ("INSERT INTO audit (seq, at, officer, os_account, action, subject, 
 CHANGE_SQL = "INSERT INTO grant_changes (decision_id, grant_id, before) VALUES (?,?,?)"
 GRANT_SQL = ("INSERT INTO grants (id, customer_id, code, end_use, conditions, granted, expires, status, decision_id)"
              " VALUES (?,?,?,?,?,?,?, 'active', ?)")
+GRANT_UPDATE_SQL = "UPDATE grants SET conditions = ?, expires = ?, decision_id = ? WHERE id = ?"
 
 # Decisions wait in their day's bucket as tuples:
 #   (kind, rid, outcome, reasons, conditions, note, officer, status_before, status_after, version,
@@ -756,6 +766,9 @@ class _Generator:
         self.os_j = _jstr(self.os_account)
         self.counts = {"decisions": 0, "grants": 0, "audit": 0, "open": 0, "customers": 0}
         self.sink: _Sink | None = None
+        self.side: _Writer | None = None
+        self.side_path = path.with_name(path.name + ".requests")
+        _remove(self.side_path)
         self.store: Store | None = open_store(path, officer, create=True)
 
     def day(self, ordinal: int) -> str:
@@ -770,8 +783,11 @@ class _Generator:
     def abort(self) -> None:
         if self.sink is not None:
             self.sink.abort()
+        if self.side is not None:
+            self.side.abort()
         if self.store is not None:
             self.store.close()
+        _remove(self.side_path)
 
     # ── the whole run ──
     def run(self) -> dict[str, int]:
@@ -793,24 +809,47 @@ class _Generator:
         self._screening()
         self._legacy_grants()
         self.seq, self.prev_hash = audit.head(store.conn)
-        indexes = store.conn.execute(
-            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN"
-            f" ({', '.join(repr(t) for t in BULK_TABLES)}) ORDER BY rowid").fetchall()
-        for name, _ in indexes:      # rebuilt after the load, from their own schema SQL
+        # Requests and their entries go to a side file that this process writes and indexes itself
+        # (while the writer indexes the rest); a transfer (INSERT ... SELECT *, which copies table
+        # and index b-trees as they are) brings them over at the end.
+        side_tables = ("requests",)
+        schema = store.conn.execute(
+            "SELECT type, name, tbl_name, sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY rowid").fetchall()
+        dropped = [(name, sql) for kind, name, table, sql in schema
+                   if kind == "index" and table in BULK_TABLES and table not in side_tables]
+        for name, _ in dropped:       # rebuilt after the load, from their own schema SQL
             store.conn.execute(f'DROP INDEX "{name}"')
         store.close()                 # the writer has the file to itself until the load is done
         self.store = None
-
-        self.sink = _Sink(self.path, self.writer_process, self)
+        self.sink = _Sink(self.path, self.writer_process, self)     # (forks before the side file opens)
+        self.side = _Writer(str(self.side_path), None)
+        for kind, name, table, sql in schema:
+            if kind == "table" and table in side_tables:
+                self.side.db.execute(sql)
+        side_indexes = [sql for kind, name, table, sql in schema if kind == "index" and table in side_tables]
         self._requests()
-        self.progress.phase("writing the allow-lists and flags ...")
-        self._write_grants()
-        self._fix_flags()
         self.progress.phase("building indexes ...")
-        for _, sql in indexes:
+        for _, sql in dropped:
             self.sink.execute(sql)
+        self.sink.flush()
+        self._fix_flags()             # on the side file, while the writer builds its indexes
+        for sql in side_indexes:
+            self.side.db.execute(sql)
+        self.side.finish()
+        self.side = None
         self.sink.close()
         self.sink = None
+        self.progress.phase("joining the files ...")
+        with contextlib.closing(sqlite3.connect(self.path, isolation_level=None)) as conn:
+            for pragma in ("journal_mode = OFF", "synchronous = OFF", "foreign_keys = OFF"):
+                conn.execute(f"PRAGMA {pragma}")
+            conn.execute("ATTACH DATABASE ? AS side", (str(self.side_path),))
+            conn.execute("BEGIN")
+            for table in side_tables:
+                conn.execute(f"INSERT INTO main.{table} SELECT * FROM side.{table}")
+            conn.execute("COMMIT")
+            conn.execute("DETACH DATABASE side")
+        _remove(self.side_path)
         self.progress.done()
 
         # Back to the normal settings (WAL, synchronous FULL, foreign keys) for the last word.
@@ -1147,6 +1186,7 @@ class _Generator:
         # Grant id -> [customer, entry, text key, granted, expires, conditions JSON, decision id];
         # days are ordinals. Written to the table at the end.
         self.grants: list[list | None] = [None]
+        self.grant_ops: list[tuple] = []          # for the writer: (id, ...) new, (id, expires, ...) extended
         self.grant_by_key: dict[int, int] = {}     # (customer, entry, text key) packed -> grant id
         self.expiring: dict[int, list[int]] = {}   # expiry day -> grant ids (stale ids are skipped)
         self.renewing: dict[int, int] = {}         # grant id -> day until which a renewal is pending
@@ -1176,6 +1216,7 @@ class _Generator:
                    decision: int | None) -> int:
         gid = len(self.grants)
         self.grants.append([ci, code, tkey, granted, expires, conds, decision])
+        self.grant_ops.append((gid, ci, code, tkey, granted, expires, conds, decision))
         self.grant_by_key[(ci * 64 + self.code_idx[code]) * 65536 + tkey] = gid
         self.expiring.setdefault(expires, []).append(gid)
         return gid
@@ -1219,26 +1260,17 @@ class _Generator:
                     f'"decision_id":{"null" if g[6] is None else g[6]},"status_reason":""}}')))
                 expires = (day if day > old else old) + validity
                 g[4], g[5], g[6] = expires, conds, decision_id
+                self.grant_ops.append((gid, expires, conds, decision_id))
                 self.expiring.setdefault(expires, []).append(gid)
                 extended = "true"
             out.append(f'{{"code":"{code}","expires":"{self.day(expires)}","extended":{extended},"grant":{gid}}}')
         return "[" + ",".join(out) + "]"
 
-    def _write_grants(self) -> None:
-        assert self.sink is not None
-        records = self.sink.grant_records
-        for gid in range(1, len(self.grants)):
-            ci, code, tkey, granted, expires, conds, decision = self.grants[gid]
-            records.append((gid, ci, code, tkey, granted, expires, conds, decision))
-            if len(records) >= 5000:
-                self.sink.flush()
-        self.sink.flush()
-        self.counts["grants"] = len(self.grants) - 1
-
     def _fix_flags(self) -> None:
         """The flags that depend on the allow-lists as they end up: cap reached (predicted while
         planning, corrected here) and, for renewals, a lapsed grant on the entry."""
-        assert self.sink is not None
+        assert self.side is not None
+        self.counts["grants"] = len(self.grants) - 1
         users: dict[str, set[int]] = {c: set() for c in self.cap}
         expired: set[int] = set()
         for g in self.grants[1:]:
@@ -1252,13 +1284,13 @@ class _Generator:
             final = any(mask >> b & 1 and code in full for b, code in enumerate(self.capped_codes))
             if final != bool(predicted):
                 (turn_on if final else turn_off).append((rowid,))
-        if turn_on:
-            self.sink.execute(f"UPDATE requests SET flags = flags | {F.CAP} WHERE rowid = ?", turn_on)
-        if turn_off:
-            self.sink.execute(f"UPDATE requests SET flags = flags & ~{F.CAP} WHERE rowid = ?", turn_off)
+        db = self.side.db
+        if db.execute("SELECT max(rowid) FROM requests").fetchone()[0] != self.n:
+            raise RuntimeError("requests were not written in order; their flags can't be fixed by rowid")
+        db.executemany(f"UPDATE requests SET flags = flags | {F.CAP} WHERE rowid = ?", turn_on)
+        db.executemany(f"UPDATE requests SET flags = flags & ~{F.CAP} WHERE rowid = ?", turn_off)
         lapsed = [(rowid,) for rowid, pair in zip(self.renewal_rows, self.renewal_pairs) if pair in expired]
-        if lapsed:
-            self.sink.execute(f"UPDATE requests SET flags = flags | {F.EXPIRED_GRANT} WHERE rowid = ?", lapsed)
+        db.executemany(f"UPDATE requests SET flags = flags | {F.EXPIRED_GRANT} WHERE rowid = ?", lapsed)
 
     # ── texts ──
     def _access_text(self, code_i: int, combo: int) -> tuple[str, str, bool]:
@@ -1383,7 +1415,8 @@ class _Generator:
         self.renewal_rows, self.renewal_pairs = array("q"), array("q")
         self.capped_codes = sorted(self.cap)
         self.cap_rows, self.cap_masks, self.cap_predicted = array("q"), array("q"), array("b")
-        self.req_rows = sink.rows("requests", REQ_SQL)
+        assert self.side is not None
+        self.req_rows: list[tuple] = []
         self.entry_rows = sink.rows("request_entries", ENTRY_SQL)
         self.change_rows = sink.rows("grant_changes", CHANGE_SQL)
         width = max(5, len(str(n)))
@@ -1396,14 +1429,22 @@ class _Generator:
                 flushed_to = day - 1
             self._request(f"REQ-{self._days[day - self.base_ord][:4]}-{i + 1:0{width}d}", day, rng)
             if i & 1023 == 1023:
+                self._flush_side()
                 if sink.pending() >= sink.FLUSH_ROWS:
                     sink.flush()
                 self.progress.update(i + 1)
         for d in range(flushed_to + 1, self.last_day + 1):
             self._flush_day(d)
+        self._flush_side()
         sink.flush()
         self.counts["open"] = self.open_count
         self.progress.update(n, force=True)
+
+    def _flush_side(self) -> None:
+        assert self.side is not None
+        if self.req_rows:
+            self.side.db.executemany(REQ_SQL, self.req_rows)
+            self.req_rows.clear()
 
     def _pick_renewal(self, day: int, rng: random.Random) -> int | None:
         """A grant expiring soon (or lately lapsed) whose holder has not yet applied to renew it."""
@@ -1823,7 +1864,8 @@ class _Generator:
                            f'"id":{did},{mid[0]},"referral_due":{rd},"request_id":"{rid}",'
                            f'"request_version":{version},{tail[0]}')
                 payload_j = (f'"{{\\"acts_on\\":{acts},\\"conditions\\":{conds[1]},\\"decided_at\\":\\"{at}\\",'
-                             f'\\"grants\\":{_esc(grants_j)},\\"id\\":{did},{mid[1]},\\"referral_due\\":{_esc(rd)},'
+                             f'\\"grants\\":{grants_j if grants_j == "[]" else _esc(grants_j)},\\"id\\":{did},{mid[1]},'
+                             f'\\"referral_due\\":{"null" if referral_due is None else _esc(rd)},'
                              f'\\"request_id\\":\\"{rid}\\",\\"request_version\\":{version},{tail[1]}"')
                 if kind == _CS:
                     action = "countersign"
@@ -1843,10 +1885,18 @@ class _Generator:
         self.seq, self.prev_hash = seq, prev
         return events, decisions, audit_rows
 
-    def _expand_grants(self, records: list[tuple]) -> list[tuple]:
+    def _expand_grants(self, records: list[tuple]) -> tuple[list[tuple], list[tuple]]:
+        """Rows of grants made, and updates of grants extended (decisions._write_grants' UPDATE)."""
         day, ids, end_use = self.day, self.cust_ids, self._end_use
-        return [(gid, ids[ci], code, end_use(ci, tkey)[1], conds, day(granted), day(expires), decision)
-                for gid, ci, code, tkey, granted, expires, conds, decision in records]
+        new, changed = [], []
+        for rec in records:
+            if len(rec) == 8:
+                gid, ci, code, tkey, granted, expires, conds, decision = rec
+                new.append((gid, ids[ci], code, end_use(ci, tkey)[1], conds, day(granted), day(expires), decision))
+            else:
+                gid, expires, conds, decision = rec
+                changed.append((conds, day(expires), decision, gid))
+        return new, changed
 
 
 OPEN_STATUSES = frozenset(("pending", "info_requested", "referred", "awaiting_countersign"))
