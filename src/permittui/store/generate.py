@@ -404,12 +404,12 @@ REASONS = {
     "refer": [["REFER-TECHNICAL"]],
 }
 OPEN_TARGETS = ["pending"] * 6 + ["info_requested"] * 2 + ["referred", "awaiting_countersign"]
-OUTCOME_CUTS = {"access": (0.35, 0.70, 0.85), "release": (0.40, 0.80, 0.90), "renewal": (0.30, 0.90, 0.95)}
+OUTCOME_CUTS = {"access": (0.35, 0.70, 0.85), "release": (0.42, 0.86, 0.92), "renewal": (0.30, 0.90, 0.95)}
 RED_LINE_REASON = {"autonomy": "REDLINE-AUTONOMOUS-WEAPONS", "surveillance": "REDLINE-MASS-SURVEILLANCE",
                    "bio_chem": "REDLINE-BIO-SYNTHESIS"}
 
 
-PRE_STEP = {"access": (0.06, 0.03), "release": (0.06, 0.08), "renewal": (0.04, 0.01)}   # request-info, refer
+PRE_STEP = {"access": (0.05, 0.025), "release": (0.05, 0.06), "renewal": (0.03, 0.01)}   # request-info, refer
 WRITER_PROCESS_FROM = 20_000     # below this many requests the rows are written in-process
 # Secondary indexes of the bulk tables are dropped for the load and built after it, from their own
 # schema SQL: keeping them up row by row costs the writer about three times as much.
