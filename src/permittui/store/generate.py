@@ -1421,6 +1421,7 @@ class _Generator:
         self.change_rows = sink.rows("grant_changes", CHANGE_SQL)
         width = max(5, len(str(n)))
         flushed_to = self.first_day - 1
+        self.progress.start = time.monotonic()     # the rate counts requests, not the setup before them
         for i in range(n):
             day = self.first_day + (i * SPAN_DAYS) // n
             if day > flushed_to + 1:
