@@ -254,6 +254,24 @@ def test_the_same_seed_gives_the_same_database_also_from_the_writer_process(tmp_
     assert audit.verify(_conn(paths[1])).ok
 
 
+@pytest.mark.parametrize("process", [False, True])
+def test_a_failed_run_leaves_the_old_file_and_no_debris(tmp_path, monkeypatch, process):
+    import permittui.store.generate as gen
+
+    path = tmp_path / "keep.db"
+    path.write_bytes(b"the old database")
+
+    def boom(self):
+        raise RuntimeError("disk full, say")
+
+    monkeypatch.setattr(gen._Generator, "_fix_flags", boom)
+    with pytest.raises(RuntimeError, match="disk full"):
+        generate(path, 300, force=True, officer=Officer("o", "o"), progress=False, out=io.StringIO(),
+                 writer_process=process)
+    assert path.read_bytes() == b"the old database"
+    assert [p.name for p in tmp_path.iterdir()] == ["keep.db"]
+
+
 def test_progress_goes_to_a_terminal_only(tmp_path, capsys):
     class Tty(io.StringIO):
         def isatty(self) -> bool:

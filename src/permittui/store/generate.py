@@ -1770,13 +1770,6 @@ class _Generator:
             None, None, 0, "[]", grant, link)))
         return final, version + 1, None, paused, OFFICERS[officer], cs_day, cs_secs
 
-    def _push(self, day: int, secs: int, item: tuple) -> None:
-        i = day - self.first_day
-        bucket = self.buckets[i]
-        if bucket is None:
-            bucket = self.buckets[i] = []
-        bucket.append((secs, next(self.tie), item))
-
     # ── writing a day, in time order ──
     def _flush_day(self, day: int) -> None:
         """Number the day's decisions in time order and apply approvals to the allow-lists; the
