@@ -167,7 +167,7 @@ CODE_WEIGHT = {"AI.C.1.c": 4, "AI.C.2.a": 10, "AI.C.4.a": 3, "AI.B.2.a": 2, "AI.
                "AI.W.3.b": 6, "AI.W.4.a": 14, "AI.A.1.b": 3, "AI.A.2.b": 3, "AI.S.1.a": 10, "AI.S.1.b": 3,
                "AI.S.2.a": 9}
 SECONDARY = {"AI.C.1.c": "AI.C.2.a", "AI.W.1.a": "AI.W.3.b"}   # asked for together, sometimes
-PROGRAMMES = 16                   # distinct end uses per customer and entry (allow-list rows they can hold)
+PROGRAMMES = 64                   # distinct end uses per customer and entry (allow-list rows they can hold)
 
 # ── end uses ─────────────────────────────────────────────────────────────────────────────
 
@@ -359,8 +359,10 @@ ODD_UNITS = [("exploit_success_rate_professional_ctf", "percent", lambda v: roun
              ("cumulative_training_compute", "operations", lambda v: v)]
 SAME_UNIT = {("operations", "FLOP")}
 MODEL_VARIANTS = ("", " Mini", " Pro", " Agent", " Code", " Vision")
-CHECKPOINTS = ["pre-release checkpoint {ym}", "release candidate rc{k}", "checkpoint {ym}-b",
-               "final candidate {ym}"]
+# Names of a model's checkpoint in a month (all different: a release's clearance is per model).
+CHECKPOINTS = ["pre-release checkpoint {ym}", "release candidate rc1", "release candidate rc2",
+               "release candidate rc3", "checkpoint {ym}-b", "checkpoint {ym}-c", "final candidate {ym}",
+               "release candidate rc4"]
 
 CONDITIONS_BY_CATEGORY = {
     "cyber": ["NAMED-USERS-ONLY", "AUDIT-LOG-RETENTION", "INCIDENT-REPORT-72H", "HUMAN-REVIEW-REQUIRED"],
@@ -934,7 +936,7 @@ class _Generator:
         self.notes = {k: [(v, _jstr(v)) for v in vs] for k, vs in NOTES.items()}
         self._text_cache: dict[int, tuple[str, str, bool]] = {}
         self._base_cache: dict[int, tuple[str, bool]] = {}
-        self._checkpoint_cache: dict[str, list[str]] = {}
+        self._checkpoint_cache: dict[int, list[tuple[str, bool]]] = {}
         self.plan_red = [self._has_red_word(t) for t in RELEASE_END_USES]
         self.combos = [self._combos(i) for i in range(len(self.codes))]
 
@@ -950,7 +952,7 @@ class _Generator:
             info = self._trig_cache[trig] = (
                 window, prohibited, tuple(c for c in trig if self.countersign[c] and self.trigger[c] != "prohibited"),
                 [c for c in trig if self.trigger[c] != "prohibited"], [c for c in trig if c in self.cap], bits,
-                (window * 0.3, window, window * 1.5))
+                (window * 0.3, window, window * 1.5, window * 4))
         return info
 
     def _eval_tables(self) -> None:
@@ -1188,7 +1190,7 @@ class _Generator:
         self.grants: list[list | None] = [None]
         self.grant_ops: list[tuple] = []          # for the writer: (id, ...) new, (id, expires, ...) extended
         self.grant_by_key: dict[int, int] = {}     # (customer, entry, text key) packed -> grant id
-        self.expiring: dict[int, list[int]] = {}   # expiry day -> grant ids (stale ids are skipped)
+        self.expiring: dict[int, list[int]] = {}   # expiry week -> renewable grant ids (stale ones skipped)
         self.renewing: dict[int, int] = {}         # grant id -> day until which a renewal is pending
         # Cap usage as planned: per capped entry, holder -> held until; a heap drops lapsed holders.
         self.holders: dict[str, dict[int, int]] = {c: {} for c in self.cap}
@@ -1218,7 +1220,8 @@ class _Generator:
         self.grants.append([ci, code, tkey, granted, expires, conds, decision])
         self.grant_ops.append((gid, ci, code, tkey, granted, expires, conds, decision))
         self.grant_by_key[(ci * 64 + self.code_idx[code]) * 65536 + tkey] = gid
-        self.expiring.setdefault(expires, []).append(gid)
+        if self.trigger[code] == "licence_required":        # a licence is renewed; a clearance is not
+            self.expiring.setdefault(expires // 7, []).append(gid)
         return gid
 
     def _hold(self, code: str, ci: int, until: int) -> None:
@@ -1261,7 +1264,8 @@ class _Generator:
                 expires = (day if day > old else old) + validity
                 g[4], g[5], g[6] = expires, conds, decision_id
                 self.grant_ops.append((gid, expires, conds, decision_id))
-                self.expiring.setdefault(expires, []).append(gid)
+                if self.trigger[code] == "licence_required":
+                    self.expiring.setdefault(expires // 7, []).append(gid)
                 extended = "true"
             out.append(f'{{"code":"{code}","expires":"{self.day(expires)}","extended":{extended},"grant":{gid}}}')
         return "[" + ",".join(out) + "]"
@@ -1331,10 +1335,13 @@ class _Generator:
         k -= len(RED_LINE_CASES)
         if k == 0:
             return REDLINE_FALSE_POSITIVE
-        # A release: model (month of the period, variant) x release plan: one clearance per model and plan.
+        # A release: the model (month of the period, variant, checkpoint) and the release plan: one
+        # clearance per model and plan.
         model, plan = divmod(k - 1, len(RELEASE_END_USES))
-        base = self._model_base(ci, *divmod(model, len(MODEL_VARIANTS)))
-        return base, f"{base}: {RELEASE_END_USES[plan]}"
+        model, checkpoint = divmod(model, len(CHECKPOINTS))
+        month, variant = divmod(model, len(MODEL_VARIANTS))
+        base = self._model_base(ci, month, variant)
+        return base, f"{base} ({self._checkpoints(month)[checkpoint][0]}): {RELEASE_END_USES[plan]}"
 
     def _has_red_word(self, text: str) -> bool:
         """Could the text hold a red-line phrase? (It must then hold the phrase's longest word; and
@@ -1350,11 +1357,13 @@ class _Generator:
             hit = self._base_cache[key] = (base, self._has_red_word(base))
         return hit
 
-    def _checkpoints(self, day: int) -> list[str]:
-        ym = self._days[day - self.base_ord][:7]
-        hit = self._checkpoint_cache.get(ym)
+    def _checkpoints(self, month: int) -> list[tuple[str, bool]]:
+        """The checkpoint names of a month of the period, each with: has it a red-line word?"""
+        hit = self._checkpoint_cache.get(month)
         if hit is None:
-            hit = self._checkpoint_cache[ym] = [c.format(ym=ym, k=k) for c in CHECKPOINTS for k in range(1, 5)]
+            ym = self.day(self.first_day + month * 30)[:7]
+            names = [c.format(ym=ym) for c in CHECKPOINTS]
+            hit = self._checkpoint_cache[month] = [(name, self._has_red_word(name)) for name in names]
         return hit
 
     def _red_codes(self, text: str) -> list[str]:
@@ -1449,13 +1458,12 @@ class _Generator:
 
     def _pick_renewal(self, day: int, rng: random.Random) -> int | None:
         """A grant expiring soon (or lately lapsed) whose holder has not yet applied to renew it."""
-        for _ in range(8):
-            gids = self.expiring.get(day - 45 + int(rng.random() * 166))
+        for _ in range(12):
+            gids = self.expiring.get((day - 45 + int(rng.random() * 166)) // 7)
             if gids:
                 gid = gids[int(rng.random() * len(gids))]
                 g = self.grants[gid]
-                if g[4] - 120 <= day <= g[4] + 45 and self.trigger.get(g[1]) == "licence_required" \
-                        and self.renewing.get(gid, -1) < day:
+                if g[4] - 120 <= day <= g[4] + 45 and self.renewing.get(gid, -1) < day:
                     self.renewing[gid] = day + 120          # one renewal application per grant and term
                     return gid
         return None
@@ -1466,7 +1474,7 @@ class _Generator:
         random_ = rng.random
         ncodes = len(self.codes)
         r = random_()
-        kind = "access" if r < 0.55 else "release" if r < 0.85 else "renewal"
+        kind = "access" if r < 0.5 else "release" if r < 0.8 else "renewal"     # some renewals find no grant due
         model = None
         evaluations = "[]"
         red_text = None                 # None: not known yet
@@ -1484,16 +1492,18 @@ class _Generator:
             ci = self.labs[int(random_() * len(self.labs))]
             month = (day - self.first_day) // 30
             variant, plan = int(random_() * len(MODEL_VARIANTS)), int(random_() * len(RELEASE_END_USES))
-            tkey = self.t_release + (month * len(MODEL_VARIANTS) + variant) * len(RELEASE_END_USES) + plan
+            checkpoint = int(random_() * len(CHECKPOINTS))
+            tkey = self.t_release + plan + len(RELEASE_END_USES) * (
+                checkpoint + len(CHECKPOINTS) * (month * len(MODEL_VARIANTS) + variant))
             base, base_red = self._release_base(ci, month, variant)
-            end_use = f"{base}: {RELEASE_END_USES[plan]}"
+            checkpoint_name, checkpoint_red = self._checkpoints(month)[checkpoint]
+            model = f"{base} ({checkpoint_name})"
+            end_use = f"{model}: {RELEASE_END_USES[plan]}"
             evaluations, trig, listed, tail, tail_red = self.release_profiles[int(random_() * 4096)]
             x = random_()      # the lab lists the pre-release entries it thinks it crosses: usually right
             entries = listed[0 if x >= 0.35 else 1 if x < 0.15 else 2]
-            checkpoints = self._checkpoints(day)
-            model = f"{base} ({checkpoints[int(random_() * len(checkpoints))]})"
             summary = f"{base}: {tail}"
-            if not (base_red or tail_red or self.plan_red[plan]):
+            if not (base_red or checkpoint_red or tail_red or self.plan_red[plan]):
                 red_text = False       # no part of the texts has a red-line word in it
         else:
             r = random_()
@@ -1522,7 +1532,7 @@ class _Generator:
                     code_i = self.code_idx[code]
                     offset = _mix(self.seed, ci, code_i)
                     key = (ci * 64 + code_i) * 65536 + code_i * PROGRAMMES
-                    for _ in range(3):
+                    for _ in range(4):
                         prog = int(random_() * PROGRAMMES)
                         held = self.grant_by_key.get(key + prog)
                         if held is None or self.grants[held][4] < day + 60:
@@ -1618,7 +1628,8 @@ class _Generator:
         bucket.append((reg_secs, next(tie), (_REG, rid)))
         age = self.last_day - reg
         # Still open? Likely when young, seldom once the window is long past.
-        p_open = 0.9 if age < cuts[0] else 0.35 if age < cuts[1] else 0.1 if age < cuts[2] else 0.003
+        p_open = (0.9 if age < cuts[0] else 0.35 if age < cuts[1] else 0.1 if age < cuts[2]
+                  else 0.01 if age < cuts[3] else 0.001)
         target = OPEN_TARGETS[int(random_() * 10)] if random_() < p_open else None   # None: decided
         # The outcome the officer reaches.
         override = False
