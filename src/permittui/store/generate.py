@@ -1185,9 +1185,11 @@ class _Generator:
     # ── the allow-lists (in memory, written at the end) ──
     def _legacy_grants(self) -> None:
         """The allow-list as it stood when the period began (imported; no decision behind them)."""
-        # Grant id -> [customer, entry, text key, granted, expires, conditions JSON, decision id];
-        # days are ordinals. Written to the table at the end.
-        self.grants: list[list | None] = [None]
+        # The allow-list in memory, one slot per grant id (0 unused), as compact columns: customer,
+        # entry (index), text key, granted and expires (day ordinals), conditions JSON, decision (0: none).
+        self.g_cust, self.g_code, self.g_tkey = array("i", [0]), array("b", [0]), array("i", [0])
+        self.g_granted, self.g_expires, self.g_decision = array("i", [0]), array("i", [0]), array("q", [0])
+        self.g_conds: list[str] = [""]
         self.grant_ops: list[tuple] = []          # for the writer: (id, ...) new, (id, expires, ...) extended
         self.grant_by_key: dict[int, int] = {}     # (customer, entry, text key) packed -> grant id
         self.expiring: dict[int, list[int]] = {}   # expiry week -> renewable grant ids (stale ones skipped)
@@ -1216,8 +1218,14 @@ class _Generator:
 
     def _new_grant(self, ci: int, code: str, tkey: int, granted: int, expires: int, conds: str,
                    decision: int | None) -> int:
-        gid = len(self.grants)
-        self.grants.append([ci, code, tkey, granted, expires, conds, decision])
+        gid = len(self.g_cust)
+        self.g_cust.append(ci)
+        self.g_code.append(self.code_idx[code])
+        self.g_tkey.append(tkey)
+        self.g_granted.append(granted)
+        self.g_expires.append(expires)
+        self.g_decision.append(decision or 0)
+        self.g_conds.append(conds)
         self.grant_ops.append((gid, ci, code, tkey, granted, expires, conds, decision))
         self.grant_by_key[(ci * 64 + self.code_idx[code]) * 65536 + tkey] = gid
         if self.trigger[code] == "licence_required":        # a licence is renewed; a clearance is not
@@ -1253,16 +1261,16 @@ class _Generator:
                 changes.append((decision_id, gid, None))
                 extended = "false"
             else:
-                g = self.grants[gid]
-                old = g[4]
+                old = self.g_expires[gid]
+                before = self.g_decision[gid]
                 # The grant row before, as decisions._write_grants records it (dumps of the row, in order).
                 changes.append((decision_id, gid, (
                     f'{{"id":{gid},"customer_id":{_jstr(self.cust_ids[ci])},"code":{_jstr(code)},'
-                    f'"end_use":{_jstr(self._end_use(ci, tkey)[1])},"conditions":{_jstr(g[5])},'
-                    f'"granted":"{self.day(g[3])}","expires":"{self.day(old)}","status":"active",'
-                    f'"decision_id":{"null" if g[6] is None else g[6]},"status_reason":""}}')))
+                    f'"end_use":{_jstr(self._end_use(ci, tkey)[1])},"conditions":{_jstr(self.g_conds[gid])},'
+                    f'"granted":"{self.day(self.g_granted[gid])}","expires":"{self.day(old)}","status":"active",'
+                    f'"decision_id":{before or "null"},"status_reason":""}}')))
                 expires = (day if day > old else old) + validity
-                g[4], g[5], g[6] = expires, conds, decision_id
+                self.g_expires[gid], self.g_conds[gid], self.g_decision[gid] = expires, conds, decision_id
                 self.grant_ops.append((gid, expires, conds, decision_id))
                 if self.trigger[code] == "licence_required":
                     self.expiring.setdefault(expires // 7, []).append(gid)
@@ -1274,14 +1282,15 @@ class _Generator:
         """The flags that depend on the allow-lists as they end up: cap reached (predicted while
         planning, corrected here) and, for renewals, a lapsed grant on the entry."""
         assert self.side is not None
-        self.counts["grants"] = len(self.grants) - 1
+        self.counts["grants"] = len(self.g_cust) - 1
         users: dict[str, set[int]] = {c: set() for c in self.cap}
         expired: set[int] = set()
-        for g in self.grants[1:]:
-            if g[4] < self.today_ord:
-                expired.add(g[0] * 64 + self.code_idx[g[1]])
-            elif g[1] in users:
-                users[g[1]].add(g[0])
+        for gid in range(1, len(self.g_cust)):
+            ci, code = self.g_cust[gid], self.codes[self.g_code[gid]]
+            if self.g_expires[gid] < self.today_ord:
+                expired.add(ci * 64 + self.g_code[gid])
+            elif code in users:
+                users[code].add(ci)
         full = {c for c in self.cap if len(users[c]) >= self.cap[c]}
         turn_on, turn_off = [], []
         for rowid, mask, predicted in zip(self.cap_rows, self.cap_masks, self.cap_predicted):
@@ -1462,8 +1471,8 @@ class _Generator:
             gids = self.expiring.get((day - 45 + int(rng.random() * 166)) // 7)
             if gids:
                 gid = gids[int(rng.random() * len(gids))]
-                g = self.grants[gid]
-                if g[4] - 120 <= day <= g[4] + 45 and self.renewing.get(gid, -1) < day:
+                exp = self.g_expires[gid]
+                if exp - 120 <= day <= exp + 45 and self.renewing.get(gid, -1) < day:
                     self.renewing[gid] = day + 120          # one renewal application per grant and term
                     return gid
         return None
@@ -1482,7 +1491,8 @@ class _Generator:
         if kind == "renewal" and gid is None:
             kind = "access"
         if gid is not None:
-            ci, code, tkey, _, exp, _, _ = self.grants[gid]
+            ci, code, tkey = self.g_cust[gid], self.codes[self.g_code[gid]], self.g_tkey[gid]
+            exp = self.g_expires[gid]
             self.renewal_rows.append(self.rows_planned + 1)      # its rowid: requests go in in order
             self.renewal_pairs.append(ci * 64 + self.code_idx[code])
             entries: tuple[str, ...] = (code,)
@@ -1535,7 +1545,7 @@ class _Generator:
                     for _ in range(4):
                         prog = int(random_() * PROGRAMMES)
                         held = self.grant_by_key.get(key + prog)
-                        if held is None or self.grants[held][4] < day + 60:
+                        if held is None or self.g_expires[held] < day + 60:
                             break
                     tkey = code_i * PROGRAMMES + prog
                     summary, end_use, red_text = self._access_text(code_i, (offset + prog) % self.combos[code_i])
