@@ -129,7 +129,9 @@ def _past_cases(store: Store, request: Request, codes: list[str]) -> list[PastCa
     """Decided requests of the same customer or naming the same entries, bounded.
 
     Each source is an index range read backwards with a LIMIT (the customer's latest requests by
-    due date; each entry's latest request ids), so the cost doesn't grow with the register.
+    due date; each entry's latest request ids), so the cost doesn't grow with the register. The
+    unary + keeps SQLite from answering the status test with the queue index (a scan of every
+    decided request) instead of looking up the few ids by primary key.
     """
     per_source = PRECEDENT_CANDIDATES
     with store.lock:
@@ -151,7 +153,7 @@ def _past_cases(store: Store, request: Request, codes: list[str]) -> list[PastCa
                         SELECT id FROM decisions WHERE request_id = r.id
                         AND outcome IN ('approve','approve-with-conditions','deny','return') ORDER BY id DESC LIMIT 1)
                     WHERE r.id IN ({','.join('?' * len(chunk))})
-                    AND r.status IN ('approved','approved_with_conditions','denied','returned')""",
+                    AND +r.status IN ('approved','approved_with_conditions','denied','returned')""",
                 chunk).fetchall()
     rows.sort(key=lambda r: -r[6])
     return [PastCase(r[0], r[1], tuple(json.loads(r[2])), r[3], r[4], r[5]) for r in rows[:PRECEDENT_CANDIDATES]]
