@@ -21,7 +21,7 @@ def test_queue_lists_open_requests_by_due_date_with_overdue_and_soon_marked(db, 
     text = drive(db, script, size=size)
     order = [text.index(r) for r in ("REQ-001", "REQ-002", "REQ-004", "REQ-005", "REQ-003")]
     assert order == sorted(order)
-    assert "10d!" in text          # REQ-001 overdue by 10 days, said in text (not colour only)
+    assert "-10d" in text          # REQ-001 overdue by 10 days, said in text (not colour only)
     assert "5d~" in text           # REQ-002 due soon
     assert "R··2" in text          # REQ-004: red line, needs countersign
     assert "5 open requests" in text

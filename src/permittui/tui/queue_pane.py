@@ -77,7 +77,7 @@ def render_queue_row(row: QueueRow, width: int, vlist: VirtualList, day: dt.date
     text.append(fit(flags, 7), style=vlist.style("alert") if row.flags & RED_LINE else None)
     text.append(" " + fit(STATUS_SHORT.get(row.status, row.status[:4]), 4) + " ")
     if left < 0:
-        text.append(fit(f"{-left}d!", 6), style=vlist.style("overdue"))      # overdue: text says it too
+        text.append(fit(f"{left}d", 6), style=vlist.style("overdue"))      # overdue: negative days left, said in text too
     elif left <= DUE_SOON_DAYS:
         text.append(fit(f"{left}d~", 6), style=vlist.style("soon"))
     else:
