@@ -85,3 +85,13 @@ def table_dump(path: Path) -> dict[str, list[tuple]]:
         return {t: conn.execute(f"SELECT * FROM {t}").fetchall() for t in tables}
     finally:
         conn.close()
+
+
+def q(path: Path, sql: str, args: tuple = ()) -> list[sqlite3.Row]:
+    """Rows of a query on a database file, through a connection of its own."""
+    conn = sqlite3.connect(path)
+    conn.row_factory = sqlite3.Row
+    try:
+        return conn.execute(sql, args).fetchall()
+    finally:
+        conn.close()

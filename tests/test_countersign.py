@@ -10,7 +10,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from support import TODAY, table_dump
+from support import TODAY, q, table_dump
 
 from permittui.domain.clock import add_days
 from permittui.errors import Refused
@@ -41,15 +41,6 @@ requests:
     end_use: Limited release to vetted red teams.
     submitted: 2026-11-18
 """
-
-
-def q(path: Path, sql: str, args: tuple = ()) -> list[sqlite3.Row]:
-    conn = sqlite3.connect(path)
-    conn.row_factory = sqlite3.Row
-    try:
-        return conn.execute(sql, args).fetchall()
-    finally:
-        conn.close()
 
 
 def status(path: Path, rid: str) -> str:

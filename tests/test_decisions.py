@@ -12,7 +12,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from support import TODAY, table_dump
+from support import TODAY, q, table_dump
 
 from permittui.domain.clock import add_days
 from permittui.errors import BadInput, Refused
@@ -22,15 +22,6 @@ ACME_USE = "Authorised penetration testing of the customer's own OT network."
 
 
 # ── helpers ────────────────────────────────────────────────────────────────────────────────
-
-def q(path: Path, sql: str, args: tuple = ()) -> list[sqlite3.Row]:
-    conn = sqlite3.connect(path)
-    conn.row_factory = sqlite3.Row
-    try:
-        return conn.execute(sql, args).fetchall()
-    finally:
-        conn.close()
-
 
 def q1(path: Path, sql: str, args: tuple = ()) -> sqlite3.Row | None:
     rows = q(path, sql, args)

@@ -368,20 +368,9 @@ CHECKPOINTS = ["pre-release checkpoint 2026-{m}", "release candidate rc{n}", "ch
                "final candidate 2026-{m}"]
 
 # Capability metrics a lab reports for a release (the others in the schedule describe end uses).
-RELEASE_METRICS = [
-    "cumulative_training_compute", "effective_compute_ratio_vs_last_reviewed",
-    "validated_novel_vulns_cvss7plus_in_reference_corpus", "exploit_success_rate_professional_ctf",
-    "end_to_end_range_success_rate", "novice_attack_task_success_ratio_vs_control",
-    "novice_end_to_end_uplift_ratio_vs_control", "virology_troubleshooting_percentile_vs_experts",
-    "expert_team_novel_design_uplift_ratio_vs_control", "autonomous_synthesis_cycle_completed_on_proxy",
-    "expert_graded_route_actionability_rate", "screening_evasion_success_rate",
-    "entry_level_research_task_completion_rate", "ai_progress_speedup_vs_2018_2024_rate",
-    "ara_task_suite_success_rate", "oversight_undermining_eval_rate", "task_time_horizon_at_50pct_success",
-    "specially_designed_for_intrusion_software", "weight_security_level",
-]
-# Metrics every serious release file reports; the rest are sampled.
-CORE_METRICS = ["cumulative_training_compute", "exploit_success_rate_professional_ctf",
-                "novice_end_to_end_uplift_ratio_vs_control", "ara_task_suite_success_rate"]
+# The release metrics and the core ones every serious file reports: shared with `permittui generate`.
+from permittui.store.generate.vocab import CORE_METRICS, RELEASE_METRICS  # noqa: E402
+
 
 
 # ── helpers ───────────────────────────────────────────────────────────────────────────────
