@@ -12,6 +12,7 @@ Sections (all of them when none is named, in this order):
   import     `permittui init --demo` on the shipped demo data: wall time and peak RSS.
   decisions  bench/decisions.py: decide latency at synchronous=FULL, a scripted bulk decision.
   screening  bench/screening.py: importing a 30k-row screening list, screening one name.
+  cli        bench/cli.py: `show` and `decide` whole process against `python -c "import permittui.store"`.
   console    bench/console.py on bench/out/gen-1000000.db against gen-10000.db (headless).
   terminal   bench/terminal.py, the same two databases in tmux (needs tmux).
 
@@ -209,6 +210,7 @@ SECTIONS: dict[str, Callable[[argparse.Namespace], list[Row]]] = {
     "import": bench_import,
     "decisions": bench_decisions,
     "screening": bench_screening,
+    "cli": lambda opts: _module("cli").run(opts),
     "console": lambda opts: _console_like("console", opts),
     "terminal": lambda opts: _console_like("terminal", opts),
 }

@@ -3,8 +3,7 @@ what must wait for a second officer. Pure: the store supplies the facts."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
+from permittui.domain.record import MutableRecord
 from permittui.errors import BadInput, Refused
 
 OUTCOME_STATUS = {
@@ -20,27 +19,38 @@ FINAL = ("approve", "approve-with-conditions", "deny", "return")
 DECIDABLE_FROM = ("pending", "info_requested", "referred")
 
 
-@dataclass
-class Facts:
+class Facts(MutableRecord):
     """What the rules need to know about a request at the moment of deciding."""
 
     request_id: str
     kind: str
     status: str
-    red_line_codes: list[str] = field(default_factory=list)
-    countersign_codes: list[str] = field(default_factory=list)
-    caps_reached: list[str] = field(default_factory=list)       # entries at cap the customer doesn't hold
-    customer_suspended: bool = False
-    screening_open: int = 0
-    screening_confirmed: int = 0
+    red_line_codes: list[str]
+    countersign_codes: list[str]
+    caps_reached: list[str]       # entries at cap the customer doesn't hold
+    customer_suspended: bool
+    screening_open: int
+    screening_confirmed: int
+
+    def __init__(self, request_id: str, kind: str, status: str, red_line_codes: list[str] | None = None,
+                 countersign_codes: list[str] | None = None, caps_reached: list[str] | None = None,
+                 customer_suspended: bool = False, screening_open: int = 0, screening_confirmed: int = 0) -> None:
+        # A new list each, as field(default_factory=list) gave.
+        red_line_codes = [] if red_line_codes is None else red_line_codes
+        countersign_codes = [] if countersign_codes is None else countersign_codes
+        caps_reached = [] if caps_reached is None else caps_reached
+        self._init(locals())
 
 
-@dataclass
-class Ruling:
+class Ruling(MutableRecord):
     status_after: str
     needs_countersign: bool
     why_countersign: list[str]
     override: bool
+
+    def __init__(self, status_after: str, needs_countersign: bool, why_countersign: list[str],
+                 override: bool) -> None:
+        self._init(locals())
 
 
 def rule(facts: Facts, outcome: str, *, reasons: list[str], conditions: list[str], override: bool,

@@ -6,38 +6,44 @@ import functools
 import math
 import operator as op
 import re
-from dataclasses import dataclass
 from typing import Any
 
 from permittui.domain.models import Evaluation, Request, ScheduleEntry
+from permittui.domain.record import Record
 from permittui.domain.screening_names import fold
 
 
 END_USE_METRIC = "end_use_category"   # a declared category, not a measurement: never "missing"
 
 
-@dataclass(frozen=True)
-class Triggered:
+class Triggered(Record):
     code: str
     trigger: str
     reason: str
     review_window_days: int
     countersign: bool
 
+    def __init__(self, code: str, trigger: str, reason: str, review_window_days: int, countersign: bool) -> None:
+        self._init(locals())
 
-@dataclass(frozen=True)
-class MetricNote:
+
+class MetricNote(Record):
     """An evaluation that could not be compared: a unit mismatch or a value of the wrong type."""
 
     code: str
     metric: str
     problem: str
 
+    def __init__(self, code: str, metric: str, problem: str) -> None:
+        self._init(locals())
 
-@dataclass(frozen=True)
-class RedLine:
+
+class RedLine(Record):
     code: str
     reason: str
+
+    def __init__(self, code: str, reason: str) -> None:
+        self._init(locals())
 
 
 _UNIT_ALIASES = {"flop": "operations", "flops": "operations", "ops": "operations", "operations": "operations",

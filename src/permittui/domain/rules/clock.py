@@ -2,28 +2,34 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 from permittui.domain.clock import add_days, days_between
 from permittui.domain.models import CLOSED_STATUSES
+from permittui.domain.record import MutableRecord
 from permittui.domain.rules.classify import Triggered
 from permittui.domain.rules.due import strictest_window
 
 
-@dataclass
-class Clock:
+class Clock(MutableRecord):
     registered: str
     window_days: int
     window_from: str
     paused_days: int
-    pauses: list[tuple[str, str | None]] = field(default_factory=list)   # (from, to or None if ongoing)
-    due: str = ""
-    days_left: int = 0
-    referral_due: str | None = None
-    stopped: bool = False
-    stopped_on: str | None = None
-    referral_days_left: int | None = None
+    pauses: list[tuple[str, str | None]]   # (from, to or None if ongoing)
+    due: str
+    days_left: int
+    referral_due: str | None
+    stopped: bool
+    stopped_on: str | None
+    referral_days_left: int | None
+
+    def __init__(self, registered: str, window_days: int, window_from: str, paused_days: int,
+                 pauses: list[tuple[str, str | None]] | None = None, due: str = "", days_left: int = 0,
+                 referral_due: str | None = None, stopped: bool = False, stopped_on: str | None = None,
+                 referral_days_left: int | None = None) -> None:
+        pauses = [] if pauses is None else pauses   # a new list each, as field(default_factory=list) gave
+        self._init(locals())
 
     def explain(self) -> str:
         parts = [f"registered {self.registered}", f"{self.window_days}-day window ({self.window_from})"]

@@ -3,8 +3,10 @@ identical case went the other way."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
 
+from permittui.domain.record import Record
+from permittui.domain.rules import _scores
 from permittui.domain.screening_names import fold
 
 FAVOURABLE = {"approve", "approve-with-conditions"}
@@ -21,8 +23,7 @@ STATUS_OUTCOME = {"approved": "approve", "approved_with_conditions": "approve-wi
                   "returned": "return"}
 
 
-@dataclass(frozen=True)
-class PastCase:
+class PastCase(Record):
     request_id: str
     customer_id: str
     entries: tuple[str, ...]
@@ -30,45 +31,57 @@ class PastCase:
     outcome: str
     decided_at: str
 
+    def __init__(self, request_id: str, customer_id: str, entries: tuple[str, ...], end_use: str, outcome: str,
+                 decided_at: str) -> None:
+        self._init(locals())
 
-@dataclass(frozen=True)
-class Precedent:
+
+class Precedent(Record):
     request_id: str
     outcome: str
     similarity: float
     decided_at: str
-    identical: bool = False
+    identical: bool
+
+    def __init__(self, request_id: str, outcome: str, similarity: float, decided_at: str,
+                 identical: bool = False) -> None:
+        self._init(locals())
 
 
-def _text_similarity(a: str, b: str) -> float:
+# Scores are rapidfuzz's token_set_ratio and ratio. Importing rapidfuzz costs some 12 ms (its C
+# extensions and every metric it offers), more than `permittui show` spends on everything else
+# when a request has only a few past cases: up to this many, the same scores in Python (_scores.py,
+# identical to rapidfuzz's and tested so) are cheaper; beyond it, rapidfuzz's C is.
+PURE_PYTHON_CASES = 40
+
+
+def _scorers(cases: int) -> tuple[Callable[[str, str], float], Callable[[str, str], float]]:
+    """(token_set_ratio, ratio) on folded text, 0-100."""
+    if cases <= PURE_PYTHON_CASES:
+        return _scores.token_set_ratio, _scores.ratio
     from rapidfuzz import fuzz
 
-    return fuzz.token_set_ratio(fold(a), fold(b), processor=None) / 100
+    return (lambda a, b: fuzz.token_set_ratio(a, b, processor=None)), (lambda a, b: fuzz.ratio(a, b, processor=None))
+
+
+def _similarity(words: float, entries: set[str], case_entries: set[str], same_customer: bool) -> float:
+    a, b = entries, case_entries
+    overlap = len(a & b) / len(a | b) if a | b else 0.0
+    return round(0.6 * (words / 100) + 0.3 * overlap + 0.1 * (1.0 if same_customer else 0.0), 3)
+
+
+def _identical(words: float, text: Callable[[], float], entries: set[str], case_entries: set[str]) -> bool:
+    return entries == case_entries and words >= IDENTICAL_WORDS * 100 and text() >= IDENTICAL_TEXT * 100
 
 
 def similarity(customer_id: str, entries: tuple[str, ...], end_use: str, case: PastCase) -> float:
-    text = _text_similarity(end_use, case.end_use)
-    a, b = set(entries), set(case.entries)
-    overlap = len(a & b) / len(a | b) if a | b else 0.0
-    same_customer = 1.0 if customer_id == case.customer_id else 0.0
-    return round(0.6 * text + 0.3 * overlap + 0.1 * same_customer, 3)
+    words = _scores.token_set_ratio(fold(end_use), fold(case.end_use))
+    return _similarity(words, set(entries), set(case.entries), customer_id == case.customer_id)
 
 
 def identical(entries: tuple[str, ...], end_use: str, case: PastCase) -> bool:
-    from rapidfuzz import fuzz
-
-    if set(entries) != set(case.entries):
-        return False
     a, b = fold(end_use), fold(case.end_use)
-    return (fuzz.token_set_ratio(a, b, processor=None) >= IDENTICAL_WORDS * 100
-            and fuzz.ratio(a, b, processor=None) >= IDENTICAL_TEXT * 100)
-
-
-def _relevant(customer_id: str, entries: tuple[str, ...], end_use: str, case: PastCase) -> bool:
-    """The same customer, or the same entry with a similar end use."""
-    if case.customer_id == customer_id:
-        return True
-    return bool(set(entries) & set(case.entries)) and _text_similarity(end_use, case.end_use) >= SIMILAR_END_USE
+    return _identical(_scores.token_set_ratio(a, b), lambda: _scores.ratio(a, b), set(entries), set(case.entries))
 
 
 def _side(outcome: str) -> bool | None:
@@ -90,12 +103,23 @@ def contrary_warning(precedents: list[Precedent], outcome: str) -> str | None:
 
 def precedents(customer_id: str, entries: tuple[str, ...], end_use: str, cases: list[PastCase],
                limit: int = 5, outcome: str | None = None) -> tuple[list[Precedent], str | None]:
-    """The `limit` most similar relevant cases, and a warning: against `outcome` when the request is
-    decided (or a decision is proposed); else when essentially identical cases went both ways."""
-    ranked = sorted((Precedent(c.request_id, c.outcome, similarity(customer_id, entries, end_use, c), c.decided_at,
-                               identical(entries, end_use, c))
-                     for c in cases if _relevant(customer_id, entries, end_use, c)),
-                    key=lambda p: (not p.identical, -p.similarity, p.request_id))
+    """The `limit` most similar relevant cases (the same customer, or the same entry with a similar
+    end use), and a warning: against `outcome` when the request is decided (or a decision is
+    proposed); else when essentially identical cases went both ways."""
+    token_set_ratio, ratio = _scorers(len(cases))
+    mine, wanted = fold(end_use), set(entries)
+    found = []
+    for c in cases:
+        theirs, same = set(c.entries), c.customer_id == customer_id
+        if not same and not wanted & theirs:
+            continue
+        text = fold(c.end_use)
+        words = token_set_ratio(mine, text)     # once a case: relevance, similarity and identity share it
+        if not same and words / 100 < SIMILAR_END_USE:
+            continue
+        found.append(Precedent(c.request_id, c.outcome, _similarity(words, wanted, theirs, same), c.decided_at,
+                               _identical(words, lambda: ratio(mine, text), wanted, theirs)))
+    ranked = sorted(found, key=lambda p: (not p.identical, -p.similarity, p.request_id))
     if outcome is not None and _side(outcome) is not None:
         return ranked[:limit], contrary_warning(ranked, outcome)
     near = [p for p in ranked if p.identical and _side(p.outcome) is not None]
