@@ -70,3 +70,63 @@ def test_precedent_scores_in_python_equal_rapidfuzz():
         a, b = rnd.choice(texts), rnd.choice(texts)
         assert _scores.token_set_ratio(a, b) == fuzz.token_set_ratio(a, b, processor=None), (a, b)
         assert _scores.ratio(a, b) == fuzz.ratio(a, b, processor=None), (a, b)
+
+
+def test_fast_parsing_of_show_and_decide_is_argparse_s():
+    # cli.fast parses plain show/decide arguments without argparse (start-up time); whatever it
+    # accepts must come out exactly as argparse would have it, and what it doesn't, argparse gets.
+    import contextlib
+    import io
+    import random
+
+    from permittui.cli import build_parser, fast
+
+    parser = build_parser()
+    sub = next(a for a in parser._actions if a.dest == "command").choices
+    for command, (positionals, options, _) in fast.COMMANDS.items():
+        known = {o for a in sub[command]._actions for o in a.option_strings} - {"-h", "--help"}
+        assert known == set(options) | set(fast.COMMON), command
+
+    values = ["R-1", "approve", "deny", "refer", "bogus", "7", "-5", "+7", "", "a b", "show", "--json", "-x"]
+    options = ["--json", "--db", "--officer", "--reason", "--condition", "--note", "--inspector", "--referral-days",
+               "--expect-version", "--override", "--help", "--js", "--db=y", "--", "--theme", "--demo"]
+    rnd = random.Random(6)
+    cases = [["show", "R-1"], ["decide", "R-1", "approve", "--note", "ok"], ["--db", "a", "show", "R", "--db", "b"]]
+    for _ in range(4000):
+        argv = rnd.choice([[], ["--db", "x.db"], ["--officer", "bob"], ["--db", "x", "--officer", "show"]])
+        argv.append(rnd.choice(["show", "decide"]))
+        args = [rnd.choice(values) for _ in range(rnd.choice([1, 2, 2, 3]))]
+        for _ in range(rnd.randint(0, 4)):
+            option = rnd.choice(options)
+            args.insert(rnd.randint(0, len(args)), option)
+            if option not in ("--json", "--override") and rnd.random() < 0.9:
+                args.insert(args.index(option) + 1, rnd.choice(values))
+        cases.append(argv + args)
+    fast_count = 0
+    for argv in cases:
+        got = fast.parse(argv)
+        if got is None:
+            continue
+        fast_count += 1
+        with contextlib.redirect_stderr(io.StringIO()), contextlib.redirect_stdout(io.StringIO()):
+            expected = vars(build_parser(argv).parse_args(argv))   # SystemExit here: fast took a bad one
+        assert vars(got) == expected, argv
+    assert fast.parse(cases[0]) and fast.parse(cases[1]) and fast_count > 100
+
+
+def test_sanitisers_skip_their_patterns_only_for_text_they_would_not_change():
+    # text.clean, show's JSON and the red-line reader compile their patterns only for text that
+    # could match (start-up time); that rests on what the patterns' characters are.
+    import re
+
+    from permittui import text
+    from permittui.cli import show
+    from permittui.domain.rules import classify
+
+    every = [chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF]
+    for ch in filter(re.compile(text._UNSAFE_CLASS).match, every):
+        assert text._needs_pattern(f"a{ch}b"), hex(ord(ch))
+    for ch in filter(re.compile(show._UNSAFE_IN_JSON).match, every):
+        assert not ch.isprintable() and ch != "\n", hex(ord(ch))
+    assert all(not ch.isascii() for ch in filter(re.compile(classify._HIDDEN).match, every))
+    assert text.clean("a\u202eb\nc\x1b") == "a⟨U+202E⟩b\nc^[" and text.clean("plain\ntext") == "plain\ntext"

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from permittui.errors import BadInput, Refused
 from permittui.identity import current_officer
 from permittui.paths import resolve_db
+
+if TYPE_CHECKING:
+    import argparse   # only for annotations: show and decide are parsed without it (cli.fast)
 
 
 def dispatch(args: argparse.Namespace) -> int:

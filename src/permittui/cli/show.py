@@ -20,7 +20,7 @@ def request_dict(f) -> dict[str, Any]:
             "assignee": r.assignee, "priority": r.priority, "version": f.version}
 
 
-_UNSAFE_IN_JSON = re.compile("[\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\ufff9-\ufffb]")
+_UNSAFE_IN_JSON = "[\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\ufff9-\ufffb]"
 
 
 def safe_json(data: Any) -> str:
@@ -28,7 +28,11 @@ def safe_json(data: Any) -> str:
     controls (ESC is "\\u001b"); C1 controls (8-bit CSI), bidi overrides and invisible characters,
     which it would pass raw, are escaped as well. Such characters occur only inside strings."""
     text = json.dumps(data, indent=2, ensure_ascii=False)
-    return _UNSAFE_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    # All of the class is unprintable: the usual JSON (printable but for its newlines) needs no
+    # pattern compiled.
+    if text.replace("\n", "").isprintable():
+        return text
+    return re.sub(_UNSAFE_IN_JSON, lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def show(store: Store, request_id: str, *, as_json: bool, out: TextIO) -> None:

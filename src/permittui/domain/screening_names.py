@@ -4,8 +4,8 @@ matcher."""
 
 from __future__ import annotations
 
+import functools
 import re
-import unicodedata
 
 # Legal-form and filler tokens that say nothing about who a party is ("No." as in "Institute No. 11").
 LEGAL_FORMS = frozenset("""
@@ -27,8 +27,14 @@ _TRANSLIT = str.maketrans({
     "λ": "l", "μ": "m", "ν": "n", "ξ": "x", "ο": "o", "π": "p", "ρ": "r", "σ": "s", "ς": "s", "τ": "t",
     "υ": "y", "φ": "f", "χ": "ch", "ψ": "ps", "ω": "o",
 })
-_SPLIT = re.compile(r"[\W_]+")           # any run of non-letters/digits, in any script
-_JOIN = re.compile(r"[.'’ʼ`]")            # dots and apostrophes join: "S.r.o." -> sro, "Xi'an" -> xian
+_SPLIT = r"[\W_]+"           # any run of non-letters/digits, in any script
+_JOIN = r"[.'’ʼ`]"            # dots and apostrophes join: "S.r.o." -> sro, "Xi'an" -> xian
+
+
+@functools.cache
+def _patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    # Compiled at the first name screened: `show` and `decide` only fold text.
+    return re.compile(_SPLIT), re.compile(_JOIN)
 
 
 def fold(text: str) -> str:
@@ -36,12 +42,15 @@ def fold(text: str) -> str:
     if text.isascii():
         return text.lower()
     # Transliterate before decomposing (й is и + breve, but "y"), and after (accented Greek).
+    import unicodedata
+
     decomposed = unicodedata.normalize("NFKD", text.casefold().translate(_TRANSLIT))
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).translate(_TRANSLIT)
 
 
 def tokens(name: str) -> list[str]:
-    words = [w for w in _SPLIT.split(_JOIN.sub("", fold(name))) if w]
+    split, join = _patterns()
+    words = [w for w in split.split(join.sub("", fold(name))) if w]
     kept = [w for w in words if w not in LEGAL_FORMS]
     return kept or words
 

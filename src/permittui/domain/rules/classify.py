@@ -153,7 +153,7 @@ def classify(request: Request, entries: dict[str, ScheduleEntry]) -> tuple[list[
 
 
 _WORD = re.compile(r"[^\W_]+")          # letters and digits, any script
-_HIDDEN = re.compile("[\u00ad\u034f\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+_HIDDEN = "[\u00ad\u034f\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"   # beyond ASCII
 
 
 @functools.lru_cache(maxsize=1024)
@@ -165,7 +165,9 @@ def _words(text: str, hidden: str = "") -> str:
     """Text as " word word ... ": folded (case, diacritics, Cyrillic look-alikes), with hyphens,
     punctuation and line breaks as spaces, so "Lethal-Autonomous" and "lethal\nautonomous" both
     read " lethal autonomous ". Invisible characters become `hidden`."""
-    return " " + " ".join(_WORD.findall(fold(_HIDDEN.sub(hidden, text)))) + " "
+    if not text.isascii():   # compiled (re's cache) only for text that may hide something
+        text = re.sub(_HIDDEN, hidden, text)
+    return " " + " ".join(_WORD.findall(fold(text))) + " "
 
 
 def red_lines(request: Request, entries: dict[str, ScheduleEntry], triggered: list[Triggered]) -> list[RedLine]:
