@@ -1,14 +1,12 @@
 """Shared fixtures: real SQLite files in a temp dir, the shipped defaults, a few customers and
-requests written as YAML, and a runner for the installed `permittui` command."""
+requests written as YAML, and runners for the `permittui` command: `cli` (in this process, through
+`permittui.cli.main`) and `cli_proc` (the installed command in a process of its own)."""
 
 from __future__ import annotations
 
-import os
-import shutil
-import sqlite3
 import subprocess
-import sys
 import textwrap
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -18,7 +16,8 @@ from permittui.store import imports
 from permittui.store.db import Store, init_store, open_store
 from permittui.store.demo import load_defaults
 
-from support import CUSTOMERS_YAML, REQUESTS_YAML, TODAY, permittui_exe, table_dump  # noqa: F401
+from support import (CUSTOMERS_YAML, REQUESTS_YAML, SUBCOMMANDS, TODAY, argv_of, copy_db, permittui_exe,  # noqa: F401
+                     run_in_process, run_process, table_dump)
 
 
 @pytest.fixture(autouse=True)
@@ -28,27 +27,44 @@ def _fixed_day(monkeypatch):
     monkeypatch.delenv("PERMITTUI_OFFICER", raising=False)
 
 
-@pytest.fixture
-def files(tmp_path: Path) -> dict[str, Path]:
+def _write_files(folder: Path) -> dict[str, Path]:
     out = {}
     for name, text in (("customers", CUSTOMERS_YAML), ("requests", REQUESTS_YAML)):
-        p = tmp_path / f"{name}.yaml"
+        p = folder / f"{name}.yaml"
         p.write_text(textwrap.dedent(text), encoding="utf-8")
         out[name] = p
     return out
 
 
 @pytest.fixture
-def db_path(tmp_path: Path, files) -> Path:
-    """A database with the shipped schedule, reasons and conditions, 4 customers, 5 requests."""
-    path = tmp_path / "permit.db"
-    store = init_store(path, Officer("alice", "alice"))
-    for _ in load_defaults(store):
-        pass
-    imports.import_customers(store, files["customers"])
-    imports.import_requests(store, files["requests"])
-    store.close()
+def files(tmp_path: Path) -> dict[str, Path]:
+    return _write_files(tmp_path)
+
+
+@pytest.fixture(scope="session")
+def _db_template(tmp_path_factory) -> Path:
+    """The fixture database, built once a session (by the same calls as ever) and copied for each test."""
+    folder = tmp_path_factory.mktemp("db-template")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("PERMITTUI_TODAY", TODAY)
+        mp.delenv("PERMITTUI_DB", raising=False)
+        mp.delenv("PERMITTUI_OFFICER", raising=False)
+        f = _write_files(folder)
+        path = folder / "permit.db"
+        store = init_store(path, Officer("alice", "alice"))
+        for _ in load_defaults(store):
+            pass
+        imports.import_customers(store, f["customers"])
+        imports.import_requests(store, f["requests"])
+        store.close()
     return path
+
+
+@pytest.fixture
+def db_path(tmp_path: Path, files, _db_template) -> Path:
+    """A database with the shipped schedule, reasons and conditions, 4 customers, 5 requests: a file of
+    this test's own, a copy of one built once a session (the audit rows name the template's YAML files)."""
+    return copy_db(_db_template, tmp_path / "permit.db")
 
 
 @pytest.fixture
@@ -66,19 +82,32 @@ def store_as(db_path):
         s.close()
 
 
+# ── running the command ────────────────────────────────────────────────────────────────────────
+
+Runner = Callable[..., subprocess.CompletedProcess]
+
 @pytest.fixture
-def cli(tmp_path):
-    """Run the installed command: cli('show', 'R-1', db=path) -> CompletedProcess."""
+def cli_proc(tmp_path) -> Runner:
+    """Run the installed command in a process of its own: cli_proc('show', 'R-1', db=path) -> CompletedProcess.
+    For what only a real process shows: the entry point, its exit status, identity from the OS."""
 
     def run(*args: str, db: Path | None = None, officer: str | None = None, env: dict | None = None,
             input: str | None = None) -> subprocess.CompletedProcess:
-        e = dict(os.environ)
-        e.update(env or {})
-        cmd = [permittui_exe(), *args]
-        if db is not None:
-            cmd += ["--db", str(db)]
-        if officer is not None:
-            cmd += ["--officer", officer]
-        return subprocess.run(cmd, capture_output=True, text=True, env=e, input=input, timeout=60, cwd=tmp_path)
+        return run_process(argv_of(args, db, officer), env, input, tmp_path)
+
+    return run
+
+
+@pytest.fixture
+def cli(tmp_path) -> Runner:
+    """Run the command in this process through permittui.cli.main (a process of its own costs ~0.2 s):
+    cli('show', 'R-1', db=path) -> CompletedProcess. The console (no subcommand) still gets a real process."""
+
+    def run(*args: str, db: Path | None = None, officer: str | None = None, env: dict | None = None,
+            input: str | None = None) -> subprocess.CompletedProcess:
+        argv = argv_of(args, db, officer)
+        if not SUBCOMMANDS.intersection(args):
+            return run_process(argv, env, input, tmp_path)
+        return run_in_process(argv, env, input, tmp_path)
 
     return run

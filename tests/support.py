@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+import io
+import locale
+import os
 import shutil
 import sqlite3
+import subprocess
 import sys
+import threading
+import time
+import traceback
 from pathlib import Path
+
+import pytest
 
 TODAY = "2026-11-22"
 
@@ -95,3 +104,86 @@ def q(path: Path, sql: str, args: tuple = ()) -> list[sqlite3.Row]:
         return conn.execute(sql, args).fetchall()
     finally:
         conn.close()
+
+
+def copy_db(template: Path, dest: Path) -> Path:
+    """A database file of the caller's own, copied from one built earlier and closed (so no WAL beside it)."""
+    for suffix in ("-wal", "-shm"):
+        side = Path(str(template) + suffix)
+        assert not side.exists() or side.stat().st_size == 0, f"{side}: the template was not closed cleanly"
+    shutil.copyfile(template, dest)
+    return dest
+
+
+# Without one of these the command opens the console: that only ever runs in a process of its own.
+SUBCOMMANDS = {"init", "import", "export", "show", "decide", "countersign", "screen", "disposition", "audit",
+                "generate", "-h", "--help", "--version"}
+
+
+def argv_of(args: tuple[str, ...], db: Path | None, officer: str | None) -> list[str]:
+    argv = [*args]
+    if db is not None:
+        argv += ["--db", str(db)]
+    if officer is not None:
+        argv += ["--officer", officer]
+    return argv
+
+
+def run_process(argv: list[str], env: dict | None, input: str | None, cwd: Path) -> subprocess.CompletedProcess:
+    e = dict(os.environ)
+    e.update(env or {})
+    e = {k: v for k, v in e.items() if v is not None}      # None: not set
+    return subprocess.run([permittui_exe(), *argv], capture_output=True, text=True, env=e, input=input, timeout=60,
+                          cwd=cwd)
+
+
+def _decoded(data: bytes, encoding: str) -> str:
+    # As subprocess.run(text=True) decodes a child's output: strict, universal newlines.
+    return data.decode(encoding).replace("\r\n", "\n").replace("\r", "\n")
+
+
+def run_in_process(argv: list[str], env: dict | None, input: str | None, cwd: Path) -> subprocess.CompletedProcess:
+    """permittui.cli.main(argv) here, with the process's view of the world set up as the installed command's
+    would be: environment, working directory, standard streams as pipes (strict UTF-8 out, not a terminal),
+    exit status from the return value or SystemExit, an uncaught exception a traceback and status 1."""
+    from permittui.cli import main
+
+    enc = locale.getpreferredencoding(False)
+    out_b, err_b = io.BytesIO(), io.BytesIO()
+    out = io.TextIOWrapper(out_b, encoding=enc, errors="strict", write_through=True)
+    err = io.TextIOWrapper(err_b, encoding=enc, errors="backslashreplace", write_through=True)
+    inp = io.TextIOWrapper(io.BytesIO((input or "").encode(enc)), encoding=enc)
+    threads_before = set(threading.enumerate())
+    with pytest.MonkeyPatch.context() as mp:
+        for k, v in (env or {}).items():
+            if v is None:
+                mp.delenv(k, raising=False)
+            else:
+                mp.setenv(k, v)
+        mp.chdir(cwd)
+        mp.setattr(sys, "stdin", inp)
+        mp.setattr(sys, "stdout", out)
+        mp.setattr(sys, "stderr", err)
+        try:
+            code = main(argv)
+        except SystemExit as e:
+            if e.code is None or isinstance(e.code, int):
+                code = e.code or 0
+            else:
+                print(e.code, file=err)
+                code = 1
+        except KeyboardInterrupt:
+            raise
+        except BaseException:
+            traceback.print_exc(file=err)
+            code = 1
+        out.flush()
+        err.flush()
+    # A real process ends its threads with it; here a command must not leave one running (a store not closed).
+    deadline = time.monotonic() + 2
+    while (left := [t for t in threading.enumerate() if t not in threads_before and t.is_alive()]) \
+            and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert not left, f"permittui {argv} left threads running: {left}"
+    return subprocess.CompletedProcess(["permittui", *argv], code, _decoded(out_b.getvalue(), enc),
+                                       _decoded(err_b.getvalue(), enc))

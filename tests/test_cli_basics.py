@@ -12,10 +12,10 @@ def test_db_from_environment(cli, db_path):
     assert json.loads(r.stdout)["request"]["id"] == "R-1"
 
 
-def test_officer_from_environment_is_recorded_with_os_account(cli, db_path):
+def test_officer_from_environment_is_recorded_with_os_account(cli_proc, db_path):
     import pwd, os
 
-    r = cli("decide", "R-1", "approve", db=db_path, env={"PERMITTUI_OFFICER": "m.okafor"})
+    r = cli_proc("decide", "R-1", "approve", db=db_path, env={"PERMITTUI_OFFICER": "m.okafor"})
     assert r.returncode == 0, r.stderr
     conn = sqlite3.connect(db_path)
     officer, account = conn.execute("SELECT officer, os_account FROM decisions").fetchone()
@@ -32,14 +32,14 @@ def test_python_dash_m_works(db_path):
     assert r.returncode == 0 and "R-2" in r.stdout
 
 
-def test_unknown_request_exit_1_one_line(cli, db_path):
-    r = cli("show", "R-404", db=db_path)
+def test_unknown_request_exit_1_one_line(cli_proc, db_path):
+    r = cli_proc("show", "R-404", db=db_path)
     assert r.returncode == 1
     assert r.stderr.strip() == "permittui: no request 'R-404'"
 
 
-def test_bad_usage_exit_2(cli, db_path):
-    r = cli("decide", "R-1", "bless", db=db_path)
+def test_bad_usage_exit_2(cli_proc, db_path):
+    r = cli_proc("decide", "R-1", "bless", db=db_path)
     assert r.returncode == 2 and r.stderr.count("\n") <= 2 and "Traceback" not in r.stderr
 
 

@@ -202,7 +202,8 @@ def test_the_settings_are_back_to_normal(generated):
     assert json.loads(conn.execute("SELECT value FROM meta WHERE key = 'generated'").fetchone()[0])["seed"] == 7
 
 
-def test_show_and_audit_verify_work_on_the_installed_command(generated, cli):
+def test_show_and_audit_verify_work_on_the_installed_command(generated, cli_proc):
+    cli = cli_proc
     path, _ = generated
     conn = _conn(path)
     rid = conn.execute("SELECT id FROM requests WHERE kind = 'release' AND status = 'approved' LIMIT 1").fetchone()[0]

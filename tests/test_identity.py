@@ -10,10 +10,11 @@ import os
 import pwd
 import sqlite3
 import stat
+import textwrap
 from pathlib import Path
 
 import pytest
-from support import table_dump
+from support import CUSTOMERS_YAML, REQUESTS_YAML, TODAY, argv_of, copy_db, run_process, table_dump
 
 from permittui.errors import Refused
 from permittui.identity import Officer, current_officer
@@ -46,12 +47,29 @@ def refused_one_line(proc, code: int = 1) -> str:
 
 
 @pytest.fixture
-def strict_db(cli, files, tmp_path):
-    path = tmp_path / "strict.db"
-    ok(cli("init", "--strict-identity", db=path))
-    ok(cli("import", "customers", str(files["customers"]), db=path))
-    ok(cli("import", "requests", str(files["requests"]), db=path))
+def cli(cli_proc):
+    """Identity comes from the OS: every command here runs the installed command in a process of its own."""
+    return cli_proc
+
+
+@pytest.fixture(scope="module")
+def _strict_template(tmp_path_factory):
+    """Made once by the installed command, copied for each test."""
+    folder = tmp_path_factory.mktemp("strict")
+    path = folder / "strict.db"
+    files = {name: folder / f"{name}.yaml" for name in ("customers", "requests")}
+    files["customers"].write_text(textwrap.dedent(CUSTOMERS_YAML), encoding="utf-8")
+    files["requests"].write_text(textwrap.dedent(REQUESTS_YAML), encoding="utf-8")
+    env = {"PERMITTUI_TODAY": TODAY, "PERMITTUI_DB": None, "PERMITTUI_OFFICER": None}
+    ok(run_process(argv_of(("init", "--strict-identity"), path, None), env, None, folder))
+    ok(run_process(argv_of(("import", "customers", str(files["customers"])), path, None), env, None, folder))
+    ok(run_process(argv_of(("import", "requests", str(files["requests"])), path, None), env, None, folder))
     return path
+
+
+@pytest.fixture
+def strict_db(_strict_template, files, tmp_path):
+    return copy_db(_strict_template, tmp_path / "strict.db")
 
 
 # ── the OS account ───────────────────────────────────────────────────────────────────────────

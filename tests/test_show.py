@@ -218,9 +218,9 @@ def test_show_plain_works_for_every_demo_request(demo_db):
 
 
 @needs_demo
-def test_demo_cli_show_in_a_real_process(demo_db, cli):
+def test_demo_cli_show_in_a_real_process(demo_db, cli_proc):
     rid = sqlite3.connect(demo_db).execute("SELECT id FROM requests ORDER BY id LIMIT 1").fetchone()[0]
-    r = cli("show", rid, "--json", db=demo_db)
+    r = cli_proc("show", rid, "--json", db=demo_db)
     assert r.returncode == 0, r.stderr
     check_shape(json.loads(r.stdout))
 
