@@ -58,7 +58,7 @@ def test_precedent_scores_in_python_equal_rapidfuzz():
 
     from rapidfuzz import fuzz
 
-    from permittui.domain.rules import _scores
+    from permittui.domain.rules import precedent as _scores
 
     rnd = random.Random(6)
     words = ["adversary", "emulation", "engagements", "for", "regulated", "banks", "under", "signed", "rules",

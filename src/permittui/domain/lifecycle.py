@@ -3,7 +3,7 @@ what must wait for a second officer. Pure: the store supplies the facts."""
 
 from __future__ import annotations
 
-from permittui.domain.record import MutableRecord
+from permittui.domain.models import MutableRecord
 from permittui.errors import BadInput, Refused
 
 OUTCOME_STATUS = {

@@ -8,8 +8,7 @@ import operator as op
 import re
 from typing import Any
 
-from permittui.domain.models import Evaluation, Request, ScheduleEntry
-from permittui.domain.record import Record
+from permittui.domain.models import Evaluation, Record, Request, ScheduleEntry
 from permittui.domain.screening_names import fold
 
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from permittui.domain.clock import add_days, days_between
-from permittui.domain.models import CLOSED_STATUSES
-from permittui.domain.record import MutableRecord
+from permittui.domain.models import CLOSED_STATUSES, MutableRecord
 from permittui.domain.rules.classify import Triggered
 from permittui.domain.rules.due import strictest_window
 
