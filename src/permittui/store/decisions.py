@@ -104,9 +104,14 @@ def _conditions(conn: sqlite3.Connection, given: list[str]) -> list[dict[str, An
 
 def _check_reasons(conn: sqlite3.Connection, reasons: list[str]) -> list[str]:
     reasons = [r.strip() for r in reasons if r.strip()]
-    known = {r[0] for r in conn.execute("SELECT code FROM reasons")}
-    unknown = [r for r in reasons if r not in known]
+    if not reasons:
+        return []
+    # Look up only the codes given (a primary-key probe each); the whole list only for the message.
+    found = {r[0] for r in conn.execute(f"SELECT code FROM reasons WHERE code IN ({','.join('?' * len(reasons))})",
+                                        reasons)}
+    unknown = [r for r in reasons if r not in found]
     if unknown:
+        known = {r[0] for r in conn.execute("SELECT code FROM reasons")}
         raise BadInput(f"unknown reason code {', '.join(unknown)}; known: {', '.join(sorted(known)[:12])}"
                        + (" ..." if len(known) > 12 else ""))
     return list(dict.fromkeys(reasons))
