@@ -3,23 +3,33 @@
     python bench/decisions.py [--requests N] [--timed N] [--bulk N] [--cli N] [--seed N] [--keep DIR]
 
 Builds a fresh database in a temporary directory (the shipped schedule, reasons and conditions,
-40 customers and a few thousand pending requests), then measures:
+40 customers and a few thousand pending requests), opens it the way the console does (one store,
+WAL, synchronous=FULL, `open_store(..., background_checkpoint=True)`: WAL checkpoints on a thread,
+not in a commit), then measures:
 
   * one `decisions.decide` call through the store API, each its own IMMEDIATE transaction
-    committed with an fsync (WAL, synchronous=FULL): median, p90, p99 and max over --timed calls,
-    the outcomes cycling approve, approve-with-conditions, deny, return, request-info, refer;
+    committed with an fsync, back to back: median, p90, p99 and max over --timed calls, the
+    outcomes cycling approve, approve-with-conditions, deny, return, request-info, refer;
+  * the same with SQLite's default inline auto-checkpoint (what a `permittui` command does; the
+    commit that takes the WAL past 1000 pages also checkpoints), as a reference: the two are
+    measured in alternating blocks of BLOCK calls, so a noisy machine affects both alike;
+  * the disk: writing 14 pages (what a decision adds to the WAL) and fdatasync, in the same
+    directory, in blocks between the others: how much of the tail is the disk itself;
   * a scripted bulk decision: --bulk requests approved one after another in a loop through the
-    store API (what marking many rows and pressing a decision key does): total time;
+    store API (what marking many rows and pressing a decision key does): total time, console
+    way and inline-checkpoint way;
   * optionally (--cli N), N installed `permittui decide` commands one after another: the cost of a
     shell script driving the command line, process start included.
 
-The figures depend on the disk's fsync; the directory is printed with them. `run()` returns the
-figures as a dict, for bench/run.py.
+Back to back is the worst case for the console: an officer's decisions are seconds apart, and
+the checkpoint runs between them. The figures depend on the disk's fsync; the directory is
+printed with them. `run()` returns the figures as a dict, with `rows` for bench/run.py.
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import random
 import shutil
@@ -84,14 +94,35 @@ def build(path: Path, requests: int, seed: int = 1) -> None:
         store.close()
 
 
-def run(requests: int = 3000, timed: int = 1000, bulk: int = 500, cli: int = 0, seed: int = 1,
+BLOCK = 125          # calls per block when alternating the checkpoint modes (about two checkpoints)
+PAGE = 4096 + 24     # a WAL frame
+
+
+def _stats(values: list[float]) -> dict[str, float]:
+    return {"n": len(values), "p50": round(statistics.median(values), 2), "p90": round(_pct(values, 0.90), 2),
+            "p99": round(_pct(values, 0.99), 2), "max": round(max(values), 2)}
+
+
+def _fsync_block(fd: int, n: int, start: int) -> list[float]:
+    """n times: write 14 frames in place (a ~4 MiB file reused like a WAL) and fdatasync."""
+    buf = os.urandom(PAGE * 14)
+    out = []
+    for i in range(start, start + n):
+        t = time.perf_counter()
+        os.pwrite(fd, buf, (i % 70) * len(buf))
+        os.fdatasync(fd)
+        out.append((time.perf_counter() - t) * 1000)
+    return out
+
+
+def run(requests: int = 3600, timed: int = 1000, bulk: int = 500, cli: int = 0, seed: int = 1,
         keep: Path | None = None, quiet: bool = False) -> dict[str, Any]:
     from permittui.identity import Officer
     from permittui.store import decisions
     from permittui.store.db import open_store
 
-    if timed + bulk + cli + 10 > requests:
-        raise SystemExit(f"--requests {requests} is too few for {timed} timed + {bulk} bulk + {cli} cli decisions")
+    if 2 * timed + 2 * bulk + cli + 10 > requests:
+        raise SystemExit(f"--requests {requests} is too few for 2x{timed} timed + 2x{bulk} bulk + {cli} cli decisions")
     say = (lambda *a: None) if quiet else (lambda *a: print(*a, flush=True))
     work = Path(tempfile.mkdtemp(prefix="permittui-bench-decisions-")) if keep is None else keep
     work.mkdir(parents=True, exist_ok=True)
@@ -105,45 +136,61 @@ def run(requests: int = 3000, timed: int = 1000, bulk: int = 500, cli: int = 0, 
         build(db, requests, seed)
         figures["build_s"] = round(time.perf_counter() - t, 2)
 
-        ids = [f"B-{i:05d}" for i in range(requests)]
-        random.Random(seed).shuffle(ids)
-        store = open_store(db, Officer("bench", "bench"))
+        ids = iter(random.Random(seed).sample([f"B-{i:05d}" for i in range(requests)], requests))
+        store = open_store(db, Officer("bench", "bench"), background_checkpoint=True)
+        probe = os.open(work / "fsync-probe", os.O_RDWR | os.O_CREAT, 0o600)
         try:
             sync = store.conn.execute("PRAGMA synchronous").fetchone()[0]
             journal = store.conn.execute("PRAGMA journal_mode").fetchone()[0]
             figures.update(synchronous={0: "OFF", 1: "NORMAL", 2: "FULL", 3: "EXTRA"}.get(sync, sync),
                            journal_mode=journal)
-            for rid in ids[:10]:                                   # warm up: caches, the WAL file
+            for rid in itertools.islice(ids, 10):                  # warm up: caches, the WAL file
                 decisions.decide(store, rid, "return", reasons=["RWA-INCOMPLETE"])
-            pos = 10
 
-            times: list[float] = []
+            times: dict[str, list[float]] = {"console": [], "inline": [], "disk": []}
             by_outcome: dict[str, list[float]] = {}
-            for i, rid in enumerate(ids[pos:pos + timed]):
-                outcome, kwargs = OUTCOMES[i % len(OUTCOMES)]
-                t = time.perf_counter()
-                decisions.decide(store, rid, outcome, **kwargs)
-                times.append((time.perf_counter() - t) * 1000)
-                by_outcome.setdefault(outcome, []).append(times[-1])
-            pos += timed
+            runs = 0
+            for block in range(-(-timed // BLOCK)):
+                n = min(BLOCK, timed - block * BLOCK)
+                for mode in ("console", "inline") if block % 2 == 0 else ("inline", "console"):
+                    if mode == "console":
+                        store.start_checkpointer()
+                    else:
+                        store.stop_checkpointer()                  # back to SQLite's auto-checkpoint
+                    for i, rid in enumerate(itertools.islice(ids, n)):
+                        outcome, kwargs = OUTCOMES[(block * BLOCK + i) % len(OUTCOMES)]
+                        t = time.perf_counter()
+                        decisions.decide(store, rid, outcome, **kwargs)
+                        times[mode].append((time.perf_counter() - t) * 1000)
+                        if mode == "console":
+                            by_outcome.setdefault(outcome, []).append(times[mode][-1])
+                    if mode == "console":
+                        runs += store.checkpointer.runs
+                times["disk"] += _fsync_block(probe, n, block * BLOCK)
+            store.start_checkpointer()
             figures["decide_p50_ms_by_outcome"] = {o: round(statistics.median(v), 2) for o, v in by_outcome.items()}
-            figures.update(decide_n=len(times), decide_p50_ms=round(statistics.median(times), 2),
-                           decide_p90_ms=round(_pct(times, 0.90), 2), decide_p99_ms=round(_pct(times, 0.99), 2),
-                           decide_max_ms=round(max(times), 2))
+            console, inline, disk = (_stats(times[k]) for k in ("console", "inline", "disk"))
+            figures.update({f"decide_{k}_ms": v for k, v in console.items() if k != "n"}, decide_n=console["n"],
+                           inline=inline, disk=disk, checkpoints=runs)
 
             t = time.perf_counter()
-            for rid in ids[pos:pos + bulk]:
+            for rid in itertools.islice(ids, bulk):
                 decisions.decide(store, rid, "approve", reasons=["END-USE-VERIFIED"])
             figures["bulk_n"] = bulk
             figures["bulk_s"] = round(time.perf_counter() - t, 3)
-            pos += bulk
+            store.stop_checkpointer()
+            t = time.perf_counter()
+            for rid in itertools.islice(ids, bulk):
+                decisions.decide(store, rid, "approve", reasons=["END-USE-VERIFIED"])
+            figures["bulk_inline_s"] = round(time.perf_counter() - t, 3)
         finally:
+            os.close(probe)
             store.close()
 
         if cli:
             env = {**os.environ, "PERMITTUI_OFFICER": "bench"}
             t = time.perf_counter()
-            for rid in ids[pos:pos + cli]:
+            for rid in itertools.islice(ids, cli):
                 r = subprocess.run([*_permittui(), "decide", rid, "approve", "--db", str(db)],
                                    capture_output=True, text=True, env=env)
                 if r.returncode != 0:
@@ -156,29 +203,51 @@ def run(requests: int = 3000, timed: int = 1000, bulk: int = 500, cli: int = 0, 
     finally:
         if keep is None:
             shutil.rmtree(work, ignore_errors=True)
+    figures["rows"] = _rows(figures)
 
     say(f"decisions bench: {requests} pending requests, journal {figures['journal_mode']},"
         f" synchronous={figures['synchronous']}, in {figures['dir']}{'' if keep else ' (removed)'}"
         f" (built in {figures['build_s']} s)")
-    say(f"  {'measure':<44} {'value':>12}")
-    say(f"  {'decide, one call (n=' + str(figures['decide_n']) + ') p50':<44} {figures['decide_p50_ms']:>9.2f} ms")
-    say(f"  {'decide, one call p90':<44} {figures['decide_p90_ms']:>9.2f} ms")
-    say(f"  {'decide, one call p99':<44} {figures['decide_p99_ms']:>9.2f} ms")
-    say(f"  {'decide, one call max':<44} {figures['decide_max_ms']:>9.2f} ms")
+    say(f"  {'measure':<52} {'console':>9} {'inline ckpt':>12} {'disk':>9}")
+    for q in ("p50", "p90", "p99", "max"):
+        say(f"  {'decide, one call, back to back, ' + q:<52} {figures['decide_' + q + '_ms']:>6.2f} ms"
+            f" {figures['inline'][q]:>9.2f} ms {figures['disk'][q]:>6.2f} ms")
+    say(f"  {'  (n, checkpoints run by the thread)':<52} {figures['decide_n']:>9} {figures['inline']['n']:>12}"
+        f"   ({figures['checkpoints']} checkpoints)")
     for outcome, ms in figures["decide_p50_ms_by_outcome"].items():
-        say(f"  {'  p50 of ' + outcome:<44} {ms:>9.2f} ms")
-    say(f"  {'bulk: ' + str(bulk) + ' approvals, store API, total':<44} {figures['bulk_s']:>10.2f} s"
-        f"   ({figures['bulk_s'] * 1000 / max(bulk, 1):.2f} ms each)")
+        say(f"  {'  p50 of ' + outcome:<52} {ms:>6.2f} ms")
+    say(f"  {'bulk: ' + str(bulk) + ' approvals, store API, total':<52} {figures['bulk_s']:>7.2f} s"
+        f" {figures['bulk_inline_s']:>10.2f} s   ({figures['bulk_s'] * 1000 / max(bulk, 1):.2f} ms each)")
     if cli:
-        say(f"  {'script: ' + str(cli) + ' `permittui decide` commands, total':<44} {figures['cli_s']:>10.2f} s"
+        say(f"  {'script: ' + str(cli) + ' `permittui decide` commands, total':<52} {figures['cli_s']:>7.2f} s"
             f"   ({figures['cli_s'] * 1000 / cli:.0f} ms each)")
-    say(f"  {'audit verify afterwards':<44} {figures['audit_verify']:>12}")
+    say(f"  {'audit verify afterwards':<52} {figures['audit_verify']:>9}")
     return figures
+
+
+def _rows(f: dict[str, Any]) -> list[dict[str, Any]]:
+    """The figures as bench/run.py rows: the console's way, with the inline checkpoint and the
+    bare disk as references."""
+    what = f"({f['decide_n']} calls, {f['journal_mode']}, synchronous={f['synchronous']}, checkpoint on a thread)"
+    rows = []
+    for q in ("p50", "p90", "p99"):
+        ours, ref = f[f"decide_{q}_ms"], f["inline"][q]
+        rows.append({"section": "decisions", "measure": f"decide one call {what} {q}; reference: inline checkpoint",
+                     "value": ours, "unit": "ms", "reference": ref, "ratio": round(ours / ref, 2) if ref else None})
+    for q in ("p50", "p99"):
+        rows.append({"section": "decisions", "measure": f"disk: write 14 pages + fdatasync, {q}",
+                     "value": f["disk"][q], "unit": "ms"})
+    rows.append({"section": "decisions", "measure": f"bulk: {f['bulk_n']} approvals, total; reference: inline checkpoint",
+                 "value": f["bulk_s"], "unit": "s", "reference": f["bulk_inline_s"],
+                 "ratio": round(f["bulk_s"] / f["bulk_inline_s"], 2) if f["bulk_inline_s"] else None})
+    rows.append({"section": "decisions", "measure": f"audit verify afterwards: {f['audit_verify']}", "value": None,
+                 "unit": ""})
+    return rows
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--requests", type=int, default=3000, help="pending requests in the database")
+    ap.add_argument("--requests", type=int, default=3600, help="pending requests in the database")
     ap.add_argument("--timed", type=int, default=1000, help="decide calls timed one by one")
     ap.add_argument("--bulk", type=int, default=500, help="requests in the scripted bulk decision")
     ap.add_argument("--cli", type=int, default=0, help="also time N `permittui decide` commands")
