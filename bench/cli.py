@@ -10,7 +10,8 @@ once, in an order rotated run by run, so the machine's noise falls on all of the
 
 Databases: the demo database (built fresh into bench/out/cli-demo.db), and the generated ones
 when bench/out/ has them: `show` on gen-1000000.db (read-only, so nothing is written to it), and
-`decide` on a copy of gen-100000.db (bench/out/cli-decide-100000.db, made once per bench run).
+`decide` on copies of the demo database and of gen-100000.db (bench/out/cli-decide-*.db, made
+afresh each bench run and removed after it).
 `decide` approves a different pending request each run; a run the rules refuse (a red line, a
 cap) is not the measure, so it is discarded and the next pending request is decided instead.
 
@@ -24,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import compileall
+import contextlib
 import importlib.util
 import resource
 import shutil
@@ -52,8 +54,17 @@ def _remove(path: Path) -> None:
 
 
 def _ids(db: Path, sql: str) -> list[str]:
-    with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
+    with contextlib.closing(sqlite3.connect(f"file:{db}?mode=ro", uri=True)) as conn:
         return [r[0] for r in conn.execute(sql)]
+
+
+def _copy(src: Path, dst: Path) -> Path:
+    """A consistent copy (SQLite's backup), even with a WAL beside the source."""
+    _remove(dst)
+    with contextlib.closing(sqlite3.connect(f"file:{src}?mode=ro", uri=True)) as a, \
+            contextlib.closing(sqlite3.connect(dst)) as b:
+        a.backup(b)
+    return dst
 
 
 def _show_id(db: Path) -> str:
@@ -110,7 +121,7 @@ def _compile_package() -> None:
 
 
 def plan(args: argparse.Namespace) -> dict[str, Any]:
-    """measure name -> a callable that runs it once and returns seconds; the reference first."""
+    """measure name -> a callable that runs it once and returns (wall, CPU) seconds; the reference first."""
     OUT.mkdir(parents=True, exist_ok=True)
     _compile_package()
     demo = OUT / "cli-demo.db"
@@ -123,7 +134,8 @@ def plan(args: argparse.Namespace) -> dict[str, Any]:
         "permittui --help": _command([exe, "--help"]),
         f"demo: show {rid}": _command([exe, "show", "--db", str(demo), rid]),
         f"demo: show {rid} --json": _command([exe, "show", "--db", str(demo), rid, "--json"]),
-        "demo: decide <next pending> approve": Decider(demo),
+        # On a copy: the decisions would otherwise become precedents that the show runs score.
+        "demo: decide <next pending> approve": Decider(_copy(demo, OUT / "cli-decide-demo.db")),
     }
     big = Path(args.big)
     if big.exists():
@@ -134,11 +146,7 @@ def plan(args: argparse.Namespace) -> dict[str, Any]:
     src = Path(args.decide_db)
     if src.exists():
         n = src.stem.rpartition("-")[2]
-        copy = OUT / f"cli-decide-{n}.db"
-        _remove(copy)
-        with sqlite3.connect(f"file:{src}?mode=ro", uri=True) as a, sqlite3.connect(copy) as b:
-            a.backup(b)   # a consistent copy even if a WAL is beside the source
-        todo[f"{n}: decide <next pending> approve"] = Decider(copy)
+        todo[f"{n}: decide <next pending> approve"] = Decider(_copy(src, OUT / f"cli-decide-{n}.db"))
     return todo
 
 
@@ -161,6 +169,8 @@ def run(args: Any = None) -> list[dict[str, Any]]:
             cpu[name].append(c)
         print(f"  run {i + 1}/{args.runs}: " + ", ".join(f"{wall[n][-1] * 1000:.0f}" for n in names) + " ms",
               file=sys.stderr, flush=True)
+    for copy in OUT.glob("cli-decide-*.db"):   # the big copy (hundreds of MiB) is made afresh each run
+        _remove(copy)
     rows = []
     for label, times in (("", wall), (" [CPU]", cpu)):
         ref = statistics.median(times[names[0]])
