@@ -7,7 +7,6 @@ from collections.abc import Iterable
 
 from permittui.domain.clock import today
 from permittui.domain.models import ScheduleEntry
-from permittui.domain.rules.queue_state import queue_state
 from permittui.store.rows import entry_from_row, request_from_row
 
 _CHUNK = 500
@@ -34,6 +33,8 @@ def load_entries(conn: sqlite3.Connection) -> dict[str, ScheduleEntry]:
 def refresh(conn: sqlite3.Connection, request_ids: Iterable[str] | None = None) -> int:
     """Recompute due and flags for the given requests (all open ones when None). In the caller's
     transaction. Returns how many rows changed."""
+    from permittui.domain.rules.queue_state import queue_state  # here: `show` needs only cap_used
+
     entries = load_entries(conn)
     today_iso = today().isoformat()
     caps_full = frozenset(code for code, e in entries.items()
