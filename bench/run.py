@@ -179,15 +179,8 @@ def _module(name: str) -> Any:
 
 
 def bench_decisions(opts: argparse.Namespace) -> list[Row]:
-    f = _module("decisions").run(quiet=True)
-    rows = [{"section": "decisions", "measure": f"decide one call ({f['decide_n']} calls, {f['journal_mode']},"
-                                                f" synchronous={f['synchronous']}) {q}",
-             "value": f[f"decide_{q}_ms"], "unit": "ms"} for q in ("p50", "p90", "p99")]
-    rows.append({"section": "decisions", "measure": f"bulk: {f['bulk_n']} approvals, total", "value": f["bulk_s"],
-                 "unit": "s"})
-    rows.append({"section": "decisions", "measure": f"audit verify afterwards: {f['audit_verify']}", "value": None,
-                 "unit": ""})
-    return rows
+    # Rows with their references (SQLite's inline checkpoint, the bare disk's write+fdatasync).
+    return _module("decisions").run(quiet=True)["rows"]
 
 
 def bench_screening(opts: argparse.Namespace) -> list[Row]:

@@ -149,7 +149,7 @@ class QueuePane(Deciding, Container):
 
     def _head(self) -> None:
         vl = self.vlist
-        width = vl.size.width or self.size.width or 80
+        width = (vl.size.width or self.size.width or 81) - 1   # the list's last cell is its position bar
         status = self.status_line()
         if self._head_cache != (width, status):   # repaint only what changed (bytes over SSH)
             self._head_cache = (width, status)

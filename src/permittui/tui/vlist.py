@@ -11,6 +11,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
+from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
@@ -24,6 +25,7 @@ from permittui.tui.actions import bindings
 
 PAGE = 128
 MAX_PAGES = 24
+STRIP_CACHE = 400   # rendered lines kept: flipping between pages (g/G, page up/down) repaints from here
 
 RowRenderer = Callable[[Any, int, "VirtualList"], Text]
 
@@ -33,9 +35,9 @@ class VirtualList(ScrollView, can_focus=True):
 
     BINDINGS = bindings("list")
     COMPONENT_CLASSES = {"vlist--cursor", "vlist--marked", "vlist--overdue", "vlist--soon", "vlist--dim",
-                         "vlist--alert"}
+                         "vlist--alert", "vlist--thumb"}
     DEFAULT_CSS = """
-    VirtualList { height: 1fr; overflow-x: hidden; overflow-y: scroll; scrollbar-size-vertical: 1; }
+    VirtualList { height: 1fr; overflow-x: hidden; overflow-y: scroll; scrollbar-size-vertical: 0; }
     VirtualList > .vlist--cursor { background: $block-cursor-background; color: $block-cursor-foreground;
                                    text-style: $block-cursor-text-style; }
     VirtualList:blur > .vlist--cursor { background: $block-cursor-blurred-background;
@@ -46,6 +48,7 @@ class VirtualList(ScrollView, can_focus=True):
     VirtualList > .vlist--soon { color: $warning; text-style: underline; }
     VirtualList > .vlist--dim { color: $foreground 60%; }
     VirtualList > .vlist--alert { color: $error; text-style: bold; }
+    VirtualList > .vlist--thumb { color: $scrollbar; }
     """
 
     class Highlighted(Message):
@@ -75,6 +78,8 @@ class VirtualList(ScrollView, can_focus=True):
         self.counting = False
         self.marks: dict[str, Any] = {}
         self._pages: OrderedDict[int, list[Any]] = OrderedDict()
+        self._styles: dict[str, Style] | None = None
+        self._strips: dict[tuple[int, int, bool, bool, bool], Strip] = {}
         self.reads = 0  # pages read from the store (tests and bench watch this)
 
     # ── data ────────────────────────────────────────────────────────────────────────────────
@@ -86,6 +91,7 @@ class VirtualList(ScrollView, can_focus=True):
         thread worker; until then `counting` is True and `total` is the rows known so far."""
         self.source = source
         self._pages.clear()
+        self._strips.clear()
         self.counting = False
         if getattr(source, "slow_count", False) and keep_key is None:
             first = source.after(None, PAGE)
@@ -118,6 +124,7 @@ class VirtualList(ScrollView, can_focus=True):
         self.counting = False
         self.total = n
         self.virtual_size = Size(0, n)
+        self.refresh()   # the position bar's thumb shrinks to the true count
         self.post_message(self.Counted(self))
 
     def ensure_counted(self) -> None:
@@ -176,24 +183,93 @@ class VirtualList(ScrollView, can_focus=True):
     def style(self, name: str) -> Style:
         return self.get_component_rich_style(f"vlist--{name}")
 
+    def _line_styles(self) -> dict[str, Style]:
+        """The styles every line uses, worked out once per style change instead of once per line
+        (the widget's own style walks its ancestors: it was a third of a page's render)."""
+        if self._styles is None:
+            base = self.rich_style
+            self._styles = {"base": base, "cursor": self.style("cursor"), "thumb": base + self.style("thumb")}
+        return self._styles
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._styles = None
+        self._strips.clear()
+
+    def _thumb(self) -> tuple[int, int]:
+        """Rows [start, end) of the position bar's thumb, drawn in each line's last cell: a
+        separate scrollbar widget repainted 37 more lines on every page (about 4 ms a page)."""
+        height = self.size.height
+        if self.total <= height or height <= 0:
+            return (0, 0)
+        size = max(1, round(height * height / self.total))
+        top = int(self.scroll_offset.y)
+        start = round(top / max(1, self.total - height) * (height - size))
+        return (start, start + size)
+
     def render_line(self, y: int) -> Strip:
         width = self.size.width
         index = int(self.scroll_offset.y) + y
-        base = self.rich_style
-        if self.total == 0:
-            text = Text(self.empty_text if y == 0 else "", style=self.style("dim"))
-        elif index >= self.total:
-            return Strip.blank(width, base)
-        else:
-            row = self.row(index)
-            text = Text("…", style=self.style("dim")) if row is None else self.render_row(row, width, self)
-            if row is not None and self.row_id(row) in self.marks:
-                text.stylize(self.style("marked"))
-        segments = list(text.render(self.app.console, end=""))
-        strip = Strip(segments).apply_style(base).extend_cell_length(width, base).crop(0, width)
-        if self.total and index == self.cursor:
-            strip = strip.apply_style(self.style("cursor"))
-        return strip.simplify()   # one escape sequence per run of one style: fewer bytes per row
+        start, end = self._thumb()
+        bar = start <= y < end
+        if self.total == 0 or index >= self.total:
+            return self._plain_line(self.empty_text if y == 0 and self.total == 0 else "", width, bar)
+        row = self.row(index)
+        marked = row is not None and self.row_id(row) in self.marks
+        key = (index, width, bar, marked, index == self.cursor)
+        strip = self._strips.get(key)
+        if strip is None:
+            if row is None:
+                text = Text("…", style=self.style("dim"))
+            else:
+                text = self.render_row(row, width - 1, self)
+                if marked:
+                    text.stylize(self.style("marked"))
+            strip = self._strips[key] = self._strip(text, width, bar, cursor=index == self.cursor)
+            if len(self._strips) > STRIP_CACHE:
+                del self._strips[next(iter(self._strips))]
+        return strip
+
+    def _plain_line(self, message: str, width: int, bar: bool) -> Strip:
+        return self._strip(Text(message, style=self.style("dim")), width, bar, cursor=False)
+
+    def _strip(self, text: Text, width: int, bar: bool, cursor: bool) -> Strip:
+        """A row's text as one strip of exactly `width` cells, its last cell the position bar.
+
+        Styles combine as Strip.apply_style would (the widget's style under the text's, the cursor
+        under both), and runs of one style are merged: one escape sequence each, over SSH."""
+        styles = self._line_styles()
+        base, under = styles["base"], (styles["cursor"] if cursor else None)
+        segments: list[Segment] = []
+        used = 0
+        room = width - 1
+        for seg in text.render(self.app.console, end=""):
+            t = seg.text
+            n = cell_len(t)
+            if used + n > room:
+                t = set_cell_size(t, room - used)
+                n = room - used
+            if not n:
+                continue
+            st = base + seg.style if seg.style else base
+            if under is not None:
+                st = under + st
+            if segments and segments[-1].style == st:
+                segments[-1] = Segment(segments[-1].text + t, st)
+            else:
+                segments.append(Segment(t, st))
+            used += n
+            if used >= room:
+                break
+        if used < room:
+            pad = base if under is None else under + base
+            if segments and segments[-1].style == pad:
+                segments[-1] = Segment(segments[-1].text + " " * (room - used), pad)
+            else:
+                segments.append(Segment(" " * (room - used), pad))
+        if room >= 0:
+            segments.append(Segment("▐", styles["thumb"]) if bar else Segment(" ", base))
+        return Strip(segments, max(0, width))
 
     def on_resize(self) -> None:
         # The first layout must not lay out again (that repainted the whole screen once more).
@@ -219,7 +295,7 @@ class VirtualList(ScrollView, can_focus=True):
         """Repaint one row: its text only, not the scrollbar beside it (bytes over SSH)."""
         y = index - int(self.scroll_offset.y)
         if 0 <= y < self.size.height:
-            self.refresh(Region(0, y, self.scrollable_content_region.width, 1))
+            self.refresh(Region(0, y, max(1, self.size.width - 1), 1))   # not the position bar
 
     def _scroll_cursor_into_view(self) -> bool:
         """Scroll so the cursor shows; True when the view moved (and so repaints)."""
