@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
+
+from textual.worker import WorkerState
 
 from permittui.identity import Officer
 from permittui.store.db import open_store
@@ -69,10 +72,37 @@ def status_of(db: Path, request_id: str) -> str:
 
 async def settle(pilot: Any, seconds: float | None = None) -> None:
     """Let messages, timers and workers run (the detail pane follows the cursor after 0.12 s,
-    its findings are read by a thread worker)."""
+    its findings are read by a thread worker), until the console is quiet.
+
+    Pilot's pause() takes "this process used little CPU for 20 ms" for idle, which is also what a
+    busy machine looks like while it runs other processes: so go on until, twice running, no worker
+    is pending or running, no message is queued or being handled and no short timer is due."""
     await pilot.pause(seconds)
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+    app = pilot.app
+    deadline = time.monotonic() + QUIET_TIMEOUT
+    quiet = 0
+    while quiet < 2 and time.monotonic() < deadline:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        quiet = 0 if _busy(app) else quiet + 1
+
+
+QUIET_TIMEOUT = 10.0
+SHORT_TIMER = 0.5       # a one-shot timer up to this long is work still to come (not a notice's timeout)
+
+
+def _busy(app: PermitApp) -> bool:
+    if any(w.state in (WorkerState.PENDING, WorkerState.RUNNING) for w in app.workers):
+        return True
+    for pump in (app, *app._registry):
+        queue = pump._message_queue
+        if getattr(queue, "_unfinished_tasks", queue.qsize()) or pump._next_callbacks:
+            return True
+        for timer in list(pump._timers):
+            task = timer._task
+            if timer._repeat == 0 and timer._interval <= SHORT_TIMER and task is not None and not task.done():
+                return True
+    return False
 
 
 async def type_filter(app: PermitApp, pilot: Any, text: str) -> None:
