@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import tempfile
 from pathlib import Path
 
@@ -32,6 +33,10 @@ def demo_database(db_arg: str | None, officer_arg: str | None) -> Path:
 
 def run_console(args: argparse.Namespace) -> int:
     path = demo_database(args.db, args.officer) if args.demo else resolve_db(args.db)
+    # No cyclic garbage collection until the first frame is on screen: start-up allocates
+    # Textual's whole object graph, and the collections that triggered cost 25-40 ms of it.
+    # The app turns it back on after the first frame (permittui.tui.app.resume_gc).
+    gc.disable()
     from permittui.tui.app import run
 
     return run(path, officer=current_officer(args.officer), theme=args.theme, read_only=args.read_only)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import sys
 import threading
 from pathlib import Path
@@ -10,7 +11,7 @@ from typing import Any
 from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.reactive import Reactive
-from textual.widgets import ContentSwitcher, Input
+from textual.widgets import ContentSwitcher
 
 from permittui.domain.filter import parse
 from permittui.errors import PermitError
@@ -22,16 +23,11 @@ from permittui.tui.actions import BY_ID, bindings, effective_keys
 from permittui.tui.bars import KeyBar, TitleBar
 from permittui.tui.commands import PermitCommands
 from permittui.tui.config import Config, load_config
-from permittui.tui.dialogs import HelpScreen
 from permittui.tui.queue_pane import QueuePane
 from permittui.tui.themes import DEFAULT_THEME, choose_theme, load_theme, load_themes
 
 PANES = ("queue", "schedule", "allowlists", "history")
 POLL_SECONDS = 1.0
-
-
-class FilterInput(Input):
-    """The `/` line; escape clears the filter and gives the keys back to the list."""
 
 
 class PermitApp(App[int]):
@@ -96,8 +92,6 @@ class PermitApp(App[int]):
         yield TitleBar(id="title")
         with ContentSwitcher(initial="queue", id="panes"):   # the other panes: after the first frame
             yield QueuePane(self.store, id="queue")
-        yield FilterInput(placeholder="filter: status: kind: customer: cap: due:<7d flag:redline !… text",
-                          id="filter")
         yield KeyBar(self.keys, id="keys")
 
     def on_mount(self) -> None:
@@ -111,6 +105,7 @@ class PermitApp(App[int]):
     def _after_first_frame(self) -> None:
         """What the first queue rows do not need: the other themes, notices. (The other panes
         are mounted when first shown: mounting them hidden still repainted the screen.)"""
+        resume_gc()
         themes, problems = load_themes()
         for t in themes:
             if t.name not in self.available_themes:
@@ -182,16 +177,26 @@ class PermitApp(App[int]):
         self.pane_widget().refresh_data()
 
     # ── filter ──────────────────────────────────────────────────────────────────────────────
-    def action_filter(self) -> None:
+    async def action_filter(self) -> None:
         if self.current_pane not in ("queue", "allowlists"):
             self.notify("The filter works in the Queue (1) and Allow-lists (3).", markup=False)
             return
-        box = self.query_one("#filter", FilterInput)
+        box = self._filter_box()
+        if box is None:   # mounted at its first use: Textual's Input is not on the way to the first frame
+            from textual.widgets import Input
+
+            box = Input(placeholder="filter: status: kind: customer: cap: due:<7d flag:redline !… text",
+                        id="filter")
+            await self.mount(box)
         box.add_class("open")
         box.value = self.pane_widget().filter.source
         box.focus()
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
+    def _filter_box(self) -> Any:
+        found = self.query("#filter")
+        return found.first() if found else None
+
+    def on_input_submitted(self, event: Any) -> None:
         if event.input.id != "filter":
             return
         event.stop()
@@ -215,14 +220,17 @@ class PermitApp(App[int]):
         self.screen.set_focus(self.pane_widget().query("VirtualList, DataTable").first())
 
     def _close_filter(self) -> None:
-        self.query_one("#filter", FilterInput).remove_class("open")
-        if self.screen.focused is self.query_one("#filter", FilterInput):
+        box = self._filter_box()
+        if box is None:
+            return
+        box.remove_class("open")
+        if self.screen.focused is box:
             self._focus_list()
 
     def action_clear(self) -> None:
-        box = self.query_one("#filter", FilterInput)
+        box = self._filter_box()
         pane = self.pane_widget()
-        if box.has_class("open"):
+        if box is not None and box.has_class("open"):
             box.value = ""
             self._close_filter()
         vl = pane.query("VirtualList").first() if pane.query("VirtualList") else None
@@ -260,7 +268,17 @@ class PermitApp(App[int]):
         self.show_queue_filter(f'customer:"{customer_id}"')
 
     def action_help(self) -> None:
+        from permittui.tui.dialogs import HelpScreen
+
         self.push_screen(HelpScreen(self.keys))
+
+
+def resume_gc() -> None:
+    """Turn garbage collection back on if start-up turned it off (cli/console.py). What start-up
+    built lives as long as the app, so it is frozen first: later collections need not walk it."""
+    if not gc.isenabled():
+        gc.freeze()
+        gc.enable()
 
 
 def run(path: Path, officer: Officer, theme: str | None = None, read_only: bool = False) -> int:

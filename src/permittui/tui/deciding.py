@@ -7,16 +7,33 @@ Refusals are shown as one message and change nothing.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 
 from permittui.errors import PermitError
-from permittui.store import decisions
 from permittui.store.lookups import canned_conditions, reasons_for, recent_inspectors
 from permittui.store.queue import QueueRow
 from permittui.text import one_line
-from permittui.tui.dialogs import DecisionDialog, DialogResult
+
+if TYPE_CHECKING:
+    from permittui.tui.dialogs import DialogResult
+
+# The dialogs and the decision write path are imported at the first decision, not on the way to
+# the console's first frame (they pull in Textual's Input and the store's write path).
+
+
+def _dialog(*a: Any, **kw: Any) -> Any:
+    from permittui.tui.dialogs import DecisionDialog
+
+    return DecisionDialog(*a, **kw)
+
+
+def _decisions() -> Any:
+    from permittui.store import decisions
+
+    return decisions
+
 
 LABELS = {"approve": "Approve", "approve-with-conditions": "Approve with conditions", "deny": "Deny",
           "refer": "Refer", "request-info": "Request information", "return": "Return without action"}
@@ -87,7 +104,7 @@ class Deciding:
         if outcome == "refer":
             known = recent_inspectors(self.store)
             inspector = known[0] if known else ""
-        dialog = DecisionDialog(targets_title(LABELS[outcome], rows), items, note=note_template(outcome),
+        dialog = _dialog(targets_title(LABELS[outcome], rows), items, note=note_template(outcome),
                                 inspector=inspector)
         self.app.push_screen(dialog, lambda result: self._record(outcome, rows, result))
 
@@ -105,7 +122,7 @@ class Deciding:
         done, refused = [], []
         for row in rows:
             try:
-                done.append(decisions.decide(self.store, row.id, outcome, expected_version=row.version, **kw))
+                done.append(_decisions().decide(self.store, row.id, outcome, expected_version=row.version, **kw))
             except PermitError as e:
                 refused.append(str(e))
         self._after(rows, done, refused)
@@ -135,7 +152,7 @@ class Deciding:
         if not rows:
             return
         items = [(SEND_BACK, "Send it back to the deciding officer instead (a note is required)")]
-        dialog = DecisionDialog(targets_title("Countersign", rows), items, note="Countersigned: findings checked.")
+        dialog = _dialog(targets_title("Countersign", rows), items, note="Countersigned: findings checked.")
         self.app.push_screen(dialog, lambda result: self._countersign(rows, result))
 
     def _countersign(self, rows: list[QueueRow], result: DialogResult | None) -> None:
@@ -144,7 +161,7 @@ class Deciding:
         done, refused = [], []
         for row in rows:
             try:
-                done.append(decisions.countersign(self.store, row.id, send_back=SEND_BACK in result.selected,
+                done.append(_decisions().countersign(self.store, row.id, send_back=SEND_BACK in result.selected,
                                                   note=result.note))
             except PermitError as e:
                 refused.append(str(e))
@@ -153,7 +170,7 @@ class Deciding:
     def action_undo(self) -> None:
         if not self._writable():
             return
-        last = decisions.last_decision_by(self.store, self.store.officer.name)
+        last = _decisions().last_decision_by(self.store, self.store.officer.name)
         if last is None:
             self.app.notify("You have no decision to undo.", markup=False)
             return
@@ -161,14 +178,14 @@ class Deciding:
         title = Text(end="")
         title.append("Undo", style="bold")
         title.append(f" your decision #{decision_id} on {one_line(request_id)} (recorded as a reversal)")
-        dialog = DecisionDialog(title, [], note="Reversed: recorded in error.")
+        dialog = _dialog(title, [], note="Reversed: recorded in error.")
         self.app.push_screen(dialog, lambda result: self._undo(request_id, result))
 
     def _undo(self, request_id: str, result: DialogResult | None) -> None:
         if result is None:
             return
         try:
-            done = decisions.reverse(self.store, request_id, note=result.note)
+            done = _decisions().reverse(self.store, request_id, note=result.note)
         except PermitError as e:
             self.app.notify(one_line(str(e)), severity="error", markup=False, timeout=8)
             return
