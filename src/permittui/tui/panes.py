@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from rich.text import Text
@@ -16,7 +15,7 @@ from permittui.domain.filter import Filter, parse
 from permittui.errors import PermitError
 from permittui.store import audit, grants
 from permittui.store.lookups import reader, schedule_overview
-from permittui.store.queue import AuditSource, DecisionSource, GrantRow, GrantSource
+from permittui.store.sources import AuditSource, DecisionSource, GrantRow, GrantSource
 from permittui.text import one_line
 from permittui.tui.actions import bindings
 from permittui.tui.dialogs import DecisionDialog, DialogResult
