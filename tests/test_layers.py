@@ -72,8 +72,8 @@ def test_precedent_scores_in_python_equal_rapidfuzz():
         assert _scores.ratio(a, b) == fuzz.ratio(a, b, processor=None), (a, b)
 
 
-def test_fast_parsing_of_show_and_decide_is_argparse_s():
-    # cli.fast parses plain show/decide arguments without argparse (start-up time); whatever it
+def test_fast_parsing_of_the_console_show_and_decide_is_argparse_s():
+    # cli.fast parses plain console/show/decide arguments without argparse (start-up time); whatever it
     # accepts must come out exactly as argparse would have it, and what it doesn't, argparse gets.
     import contextlib
     import io
@@ -86,6 +86,8 @@ def test_fast_parsing_of_show_and_decide_is_argparse_s():
     for command, (positionals, options, _) in fast.COMMANDS.items():
         known = {o for a in sub[command]._actions for o in a.option_strings} - {"-h", "--help"}
         assert known == set(options) | set(fast.COMMON), command
+    top = {o for a in parser._actions for o in a.option_strings} - {"-h", "--help", "--version"}
+    assert top == set(fast.TOP) | set(fast.COMMON)
 
     values = ["R-1", "approve", "deny", "refer", "bogus", "7", "-5", "+7", "", "a b", "show", "--json", "-x"]
     options = ["--json", "--db", "--officer", "--reason", "--condition", "--note", "--inspector", "--referral-days",
@@ -102,6 +104,14 @@ def test_fast_parsing_of_show_and_decide_is_argparse_s():
             if option not in ("--json", "--override") and rnd.random() < 0.9:
                 args.insert(args.index(option) + 1, rnd.choice(values))
         cases.append(argv + args)
+    for _ in range(1000):   # the console: top-level options only
+        argv = []
+        for _ in range(rnd.randint(0, 4)):
+            option = rnd.choice(["--db", "--officer", "--theme", "--read-only", "--demo", "--th", "--db=x", "-x"])
+            argv.append(option)
+            if option in ("--db", "--officer", "--theme") and rnd.random() < 0.9:
+                argv.append(rnd.choice(values))
+        cases.append(argv)
     fast_count = 0
     for argv in cases:
         got = fast.parse(argv)

@@ -1,7 +1,8 @@
-"""`show` and `decide` parsed without argparse, when their arguments are plain.
+"""The console, `show` and `decide` parsed without argparse, when their arguments are plain.
 
 Importing argparse (and gettext, locale) and building the parser of every command is some 7 ms,
-a tenth of what `permittui show` costs in all (issue 6). This parser knows only those two commands
+a tenth of what `permittui show` costs in all (issue 6), and as much again before the console's
+first frame. This parser knows only the console (no command) and those two commands
 and only the plainest spelling of their arguments: exact option names, each value the next
 argument and not starting with "-", the right number of positionals, a known outcome, digits for
 a number. For anything else (--help, an abbreviation, --db=PATH, "--", a mistake) it answers None
@@ -28,6 +29,7 @@ COMMANDS: dict[str, tuple[tuple[str, ...], dict[str, str], dict[str, tuple[str, 
                {"outcome": OUTCOMES}),
 }
 COMMON = ("--db", "--officer")      # before the command, after it, or both (after wins)
+TOP = {"--theme": TEXT, "--read-only": FLAG, "--demo": FLAG}   # the console's own, before any command
 DEFAULTS = {FLAG: False, TEXT: None, APPEND: None, NUMBER: None}
 DEFAULT_TEXT = {"--note": ""}
 
@@ -40,12 +42,19 @@ def parse(argv: Sequence[str]) -> SimpleNamespace | None:
     args = list(argv)
     ns: dict[str, Any] = {"db": None, "officer": None, "theme": None, "read_only": False, "demo": False}
     i = 0
-    while i < len(args) and args[i] in COMMON:             # top-level options before the command
+    while i < len(args) and (args[i] in COMMON or args[i] in TOP):    # top-level options
+        if TOP.get(args[i]) == FLAG:
+            ns[_dest(args[i])] = True
+            i += 1
+            continue
         if i + 1 >= len(args) or args[i + 1].startswith("-"):
             return None
         ns[_dest(args[i])] = args[i + 1]
         i += 2
-    if i >= len(args) or args[i] not in COMMANDS:
+    if i >= len(args):
+        ns["command"] = None                                 # the console
+        return SimpleNamespace(**ns)
+    if args[i] not in COMMANDS:
         return None
     command = args[i]
     positionals, options, choices = COMMANDS[command]
