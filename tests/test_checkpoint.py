@@ -79,9 +79,12 @@ def test_thread_checkpoints_and_the_wal_restarts(crash_db, tmp_path):
         assert cp.error is None
         frames, done = _wal_state(crash_db)
         assert done == frames            # everything committed is in the database file
-        # Restarted from its start again and again: far smaller than 120 decisions' worth.
-        wal_size = Path(str(crash_db) + "-wal").stat().st_size
-        assert wal_size < 40 * per_decision * 4120, (wal_size, per_decision)
+        # All of it checkpointed, the next commit writes the WAL from its start again, so it
+        # holds that one decision, not 121. (Not the file's size: that is the most it ever
+        # held, which depends on how much CPU the nice-19 thread got on a busy machine.)
+        _decide_many(store, 1, start=120)
+        frames, _ = _wal_state(crash_db)
+        assert frames <= 2 * per_decision, (frames, per_decision)
     finally:
         store.close()
 
