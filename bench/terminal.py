@@ -43,7 +43,7 @@ REQUEST_ID = re.compile(r"REQ-\d")
 
 
 def _tmux(*args: str, check: bool = True) -> str:
-    return subprocess.run(["tmux", *args], capture_output=True, text=True, check=check).stdout
+    return subprocess.run(["tmux", "-L", "permittui-bench", *args], capture_output=True, text=True, check=check).stdout
 
 
 def _permittui() -> str:

@@ -20,8 +20,11 @@ TMUX = shutil.which("tmux")
 COMMAND = Path(sys.executable).with_name("permittui")
 
 
+SOCKET = f"permittui-test-{os.getpid()}"   # a tmux server of its own: never the user's, never another run's
+
+
 def _tmux(*args: str) -> str:
-    return subprocess.run([TMUX, *args], capture_output=True, text=True, check=True).stdout
+    return subprocess.run([TMUX, "-L", SOCKET, *args], capture_output=True, text=True, check=True).stdout
 
 
 def _wait_for(session: str, needle: str, timeout: float = 20.0) -> str:
@@ -57,7 +60,7 @@ def test_installed_command_denies_a_request_by_keys_alone(db, tmp_path):
         screen = _wait_for(session, "EXIT=")
         assert "EXIT=0" in screen and "Traceback" not in screen
     finally:
-        subprocess.run([TMUX, "kill-session", "-t", session], capture_output=True)
+        subprocess.run([TMUX, "-L", SOCKET, "kill-server"], capture_output=True)
     conn = sqlite3.connect(db)
     rows = conn.execute("SELECT request_id, outcome, reasons, officer FROM decisions").fetchall()
     status = conn.execute("SELECT status FROM requests WHERE id = 'REQ-002'").fetchone()[0]

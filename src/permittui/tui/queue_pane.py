@@ -199,8 +199,9 @@ class QueuePane(Deciding, Container):
         self._load_detail(request_id)
 
     def _reading(self, request_id: str) -> None:
-        if request_id == self.detail_id and self._shown_id != request_id:
-            self.query_one("#detail-text", Static).update(Text(f"{one_line(request_id)}: reading its findings…"))
+        target = self.query("#detail-text")
+        if request_id == self.detail_id and self._shown_id != request_id and target:
+            target.first(Static).update(Text(f"{one_line(request_id)}: reading its findings…"))
 
     @work(thread=True, exclusive=True, group="detail")
     def _load_detail(self, request_id: str) -> None:
@@ -217,12 +218,13 @@ class QueuePane(Deciding, Container):
         self.app.call_from_thread(self._detail_ready, request_id, text)
 
     def _detail_ready(self, request_id: str, text: Text) -> None:
-        if request_id != self.detail_id:
+        target = self.query("#detail-text")
+        if request_id != self.detail_id or not target:   # moved on, or the console is closing
             return
         self._shown_id = request_id
         if self._reading_timer is not None:
             self._reading_timer.stop()
-        self.query_one("#detail-text", Static).update(text)
+        target.first(Static).update(text)
 
     def jump_to(self, request_id: str) -> bool:
         """Put the cursor on a request if the filter shows it; the detail shows it either way."""
