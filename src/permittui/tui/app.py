@@ -8,7 +8,6 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.reactive import Reactive
 from textual.widgets import ContentSwitcher

@@ -20,7 +20,7 @@ from permittui.text import one_line
 from permittui.tui.actions import bindings
 from permittui.tui.dialogs import DecisionDialog, DialogResult
 from permittui.tui.safe import fit
-from permittui.tui.vlist import VirtualList
+from permittui.tui.vlist import BOLD, Piece, VirtualList
 
 PANE_CSS = """
 .pane-head { height: 1; background: $panel; }
@@ -84,17 +84,14 @@ class SchedulePane(Container):
         self.app.show_queue_filter(f"cap:{code}")
 
 
-def render_grant(row: GrantRow, width: int, vlist: VirtualList) -> Text:
+def render_grant(row: GrantRow, width: int, vlist: VirtualList) -> list[Piece]:
     day = today().isoformat()
     status = row.effective_status(day)
-    t = Text(no_wrap=True, end="")
-    t.append(fit(row.expires, 11) + fit(status, 10), style=vlist.style("overdue") if status != "active" else None)
-    t.append(fit(row.code, 10) + " ")
     rest = max(10, width - 33)
-    t.append(fit(row.customer_name, rest // 2) + " ")
-    t.append(fit(row.end_use + (f" — {row.status_reason}" if row.status_reason else ""), rest - rest // 2),
-             style=vlist.style("dim"))
-    return t
+    return [(fit(row.expires, 11) + fit(status, 10), vlist.style("overdue") if status != "active" else None),
+            (fit(row.code, 10) + " " + fit(row.customer_name, rest // 2) + " ", None),
+            (fit(row.end_use + (f" — {row.status_reason}" if row.status_reason else ""), rest - rest // 2),
+             vlist.style("dim"))]
 
 
 class AllowListsPane(Container):
@@ -172,22 +169,18 @@ class AllowListsPane(Container):
         self.refresh_data()
 
 
-def render_decision(row: Any, width: int, vlist: VirtualList) -> Text:
-    t = Text(no_wrap=True, end="")
-    t.append(fit(f"#{row.id}", 8) + fit(row.decided_at[:16].replace("T", " "), 17), style=vlist.style("dim"))
-    t.append(fit(row.request_id, 16) + " " + fit(row.officer, 12) + " ")
-    t.append(fit(row.outcome, 16), style="bold")
-    t.append(fit(f" → {row.status_after} {','.join(row.reasons)} {row.note}", max(0, width - 71)))
-    return t
+def render_decision(row: Any, width: int, vlist: VirtualList) -> list[Piece]:
+    return [(fit(f"#{row.id}", 8) + fit(row.decided_at[:16].replace("T", " "), 17), vlist.style("dim")),
+            (fit(row.request_id, 16) + " " + fit(row.officer, 12) + " ", None),
+            (fit(row.outcome, 16), BOLD),
+            (fit(f" → {row.status_after} {','.join(row.reasons)} {row.note}", max(0, width - 71)), None)]
 
 
-def render_audit(row: Any, width: int, vlist: VirtualList) -> Text:
-    t = Text(no_wrap=True, end="")
-    t.append(fit(f"{row.seq}", 7) + fit(row.at[:19].replace("T", " "), 20), style=vlist.style("dim"))
-    t.append(fit(row.officer, 12) + " ")
-    t.append(fit(row.action, 16), style="bold")
-    t.append(fit(f"{row.subject} {row.payload}", max(0, width - 55)))
-    return t
+def render_audit(row: Any, width: int, vlist: VirtualList) -> list[Piece]:
+    return [(fit(f"{row.seq}", 7) + fit(row.at[:19].replace("T", " "), 20), vlist.style("dim")),
+            (fit(row.officer, 12) + " ", None),
+            (fit(row.action, 16), BOLD),
+            (fit(f"{row.subject} {row.payload}", max(0, width - 55)), None)]
 
 
 class HistoryPane(Container):

@@ -22,7 +22,7 @@ from permittui.tui.deciding import Deciding
 from permittui.tui.detail import findings_text
 from permittui.text import one_line
 from permittui.tui.safe import fit
-from permittui.tui.vlist import VirtualList
+from permittui.tui.vlist import BOLD, Piece, VirtualList
 
 STATUS_SHORT = {"pending": "new", "info_requested": "info", "referred": "refd", "awaiting_countersign": "2nd",
                 "approved": "appr", "approved_with_conditions": "cond", "denied": "deny", "returned": "retd"}
@@ -55,34 +55,29 @@ def header_text(width: int) -> Text:
     return Text(s, style="bold", no_wrap=True, end="")
 
 
-def render_queue_row(row: QueueRow, width: int, vlist: VirtualList, day: dt.date | None = None) -> Text:
+def render_queue_row(row: QueueRow, width: int, vlist: VirtualList, day: dt.date | None = None) -> list[Piece]:
     """One row. The coloured cells (days, a red line's flags) come last and the rest is one
     plain run: each change of style costs an escape sequence, and a cursor move repaints two
     rows (design §5: ≤ 300 bytes a move over SSH)."""
     day = day or today()
     idw, custw, entriesw, kindw = columns(width)
     left = (dt.date.fromisoformat(row.due) - day).days
-    text = Text(no_wrap=True, end="")
-    if row.id in vlist.marks:
-        text.append("* ", style="bold")
-    else:
-        text.append("  ")
-    text.append(fit(row.id, idw) + " ")
+    plain = fit(row.id, idw) + " "
     if kindw:
-        text.append(fit(row.kind, kindw) + " ")
-    text.append(fit(row.customer_name, custw) + " ")
+        plain += fit(row.kind, kindw) + " "
+    plain += fit(row.customer_name, custw) + " "
     if entriesw:
-        text.append(fit(",".join(row.entries), entriesw) + " ")
-    flags = flag_letters(row)
-    text.append(fit(flags, 7), style=vlist.style("alert") if row.flags & RED_LINE else None)
-    text.append(" " + fit(STATUS_SHORT.get(row.status, row.status[:4]), 4) + " ")
+        plain += fit(",".join(row.entries), entriesw) + " "
+    pieces: list[Piece] = [("* ", BOLD) if row.id in vlist.marks else ("  ", None), (plain, None),
+                           (fit(flag_letters(row), 7), vlist.style("alert") if row.flags & RED_LINE else None),
+                           (" " + fit(STATUS_SHORT.get(row.status, row.status[:4]), 4) + " ", None)]
     if left < 0:
-        text.append(fit(f"{left}d", 6), style=vlist.style("overdue"))      # overdue: negative days left, said in text too
+        pieces.append((fit(f"{left}d", 6), vlist.style("overdue")))   # overdue: negative days left, said in text too
     elif left <= DUE_SOON_DAYS:
-        text.append(fit(f"{left}d~", 6), style=vlist.style("soon"))
+        pieces.append((fit(f"{left}d~", 6), vlist.style("soon")))
     else:
-        text.append(fit(f"{left}d", 6))
-    return text
+        pieces.append((fit(f"{left}d", 6), None))
+    return pieces
 
 
 class QueuePane(Deciding, Container):

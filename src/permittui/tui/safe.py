@@ -3,6 +3,8 @@ a markup string, so `[Holdings]`, `[@click=...]`, `[/x]` and escape sequences sh
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from rich.cells import cell_len, set_cell_size
 from rich.style import Style
 from rich.text import Text
@@ -22,10 +24,22 @@ def fit(value: object, width: int) -> str:
     """One cleaned line, cut with … or padded to exactly `width` cells."""
     if width <= 0:
         return ""
-    s = one_line(value)
-    if cell_len(s) > width:
+    if isinstance(value, str):
+        return _fit_str(value, width)
+    return _fit(one_line(value), width)
+
+
+@lru_cache(maxsize=8192)
+def _fit_str(value: str, width: int) -> str:
+    # List rows repeat their values (a customer's name, a status, the flags): a page of rows
+    # cleans and measures each distinct one once.
+    return _fit(one_line(value), width)
+
+
+def _fit(s: str, width: int) -> str:
+    if (len(s) if s.isascii() else cell_len(s)) > width:
         return set_cell_size(s, width - 1) + "…"
-    return set_cell_size(s, width)
+    return s + " " * (width - len(s)) if s.isascii() else set_cell_size(s, width)
 
 
 def assemble(*parts: tuple[object, str] | str) -> Text:

@@ -14,7 +14,6 @@ from typing import Any
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
-from rich.text import Text
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
@@ -27,7 +26,12 @@ PAGE = 128
 MAX_PAGES = 24
 STRIP_CACHE = 400   # rendered lines kept: flipping between pages (g/G, page up/down) repaints from here
 
-RowRenderer = Callable[[Any, int, "VirtualList"], Text]
+# A row as pieces of text, each with its style (None: the list's own). A renderer cuts or pads
+# its cells with safe.fit, so a piece's width is its length when it is ASCII: no Text to build
+# and render again for every line of every page.
+Piece = tuple[str, "Style | None"]
+RowRenderer = Callable[[Any, int, "VirtualList"], list[Piece]]
+BOLD = Style(bold=True)
 
 
 class VirtualList(ScrollView, can_focus=True):
@@ -79,6 +83,7 @@ class VirtualList(ScrollView, can_focus=True):
         self.marks: dict[str, Any] = {}
         self._pages: OrderedDict[int, list[Any]] = OrderedDict()
         self._styles: dict[str, Style] | None = None
+        self._frame: tuple[int, int, int, int] | None = None
         self._strips: dict[tuple[int, int, bool, bool, bool], Strip] = {}
         self.reads = 0  # pages read from the store (tests and bench watch this)
 
@@ -207,10 +212,18 @@ class VirtualList(ScrollView, can_focus=True):
         start = round(top / max(1, self.total - height) * (height - size))
         return (start, start + size)
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # The geometry every line needs, looked up once a frame: `size` and `scroll_offset` walk
+        # the widget's regions each time (a tenth of a page's repaint when asked per line).
+        self._frame = (self.size.width, int(self.scroll_offset.y), *self._thumb())
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._frame = None
+
     def render_line(self, y: int) -> Strip:
-        width = self.size.width
-        index = int(self.scroll_offset.y) + y
-        start, end = self._thumb()
+        width, top, start, end = self._frame or (self.size.width, int(self.scroll_offset.y), *self._thumb())
+        index = top + y
         bar = start <= y < end
         if self.total == 0 or index >= self.total:
             return self._plain_line(self.empty_text if y == 0 and self.total == 0 else "", width, bar)
@@ -220,21 +233,22 @@ class VirtualList(ScrollView, can_focus=True):
         strip = self._strips.get(key)
         if strip is None:
             if row is None:
-                text = Text("…", style=self.style("dim"))
+                pieces: list[Piece] = [("…", self.style("dim"))]
             else:
-                text = self.render_row(row, width - 1, self)
+                pieces = self.render_row(row, width - 1, self)
                 if marked:
-                    text.stylize(self.style("marked"))
-            strip = self._strips[key] = self._strip(text, width, bar, cursor=index == self.cursor)
+                    mark = self.style("marked")
+                    pieces = [(t, st + mark if st else mark) for t, st in pieces]
+            strip = self._strips[key] = self._strip(pieces, width, bar, cursor=index == self.cursor)
             if len(self._strips) > STRIP_CACHE:
                 del self._strips[next(iter(self._strips))]
         return strip
 
     def _plain_line(self, message: str, width: int, bar: bool) -> Strip:
-        return self._strip(Text(message, style=self.style("dim")), width, bar, cursor=False)
+        return self._strip([(message, self.style("dim"))], width, bar, cursor=False)
 
-    def _strip(self, text: Text, width: int, bar: bool, cursor: bool) -> Strip:
-        """A row's text as one strip of exactly `width` cells, its last cell the position bar.
+    def _strip(self, pieces: list[Piece], width: int, bar: bool, cursor: bool) -> Strip:
+        """A row's pieces as one strip of exactly `width` cells, its last cell the position bar.
 
         Styles combine as Strip.apply_style would (the widget's style under the text's, the cursor
         under both), and runs of one style are merged: one escape sequence each, over SSH."""
@@ -243,15 +257,14 @@ class VirtualList(ScrollView, can_focus=True):
         segments: list[Segment] = []
         used = 0
         room = width - 1
-        for seg in text.render(self.app.console, end=""):
-            t = seg.text
-            n = cell_len(t)
+        for t, style in pieces:
+            n = len(t) if t.isascii() else cell_len(t)
             if used + n > room:
                 t = set_cell_size(t, room - used)
                 n = room - used
             if not n:
                 continue
-            st = base + seg.style if seg.style else base
+            st = base + style if style else base
             if under is not None:
                 st = under + st
             if segments and segments[-1].style == st:
