@@ -7,7 +7,6 @@ what fast parsing is tested against.
 from __future__ import annotations
 
 import argparse
-import functools
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -149,14 +148,7 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     """The whole command line; given the arguments to be parsed, only the subcommands named in them
     get their options (a few ms less at every start). A command runs only if its name is one of
     the arguments, so the parse is the same; --help lists every command either way."""
-    real_gettext = argparse._   # type: ignore[attr-defined]
-    # Each parser translates its section titles through gettext, which looks for catalogues on disk
-    # every time (some 30 look-ups, a few ms): the same answers, looked up once while building.
-    argparse._ = functools.lru_cache(maxsize=None)(real_gettext)   # type: ignore[attr-defined]
-    try:
-        return _build(argv)
-    finally:
-        argparse._ = real_gettext   # type: ignore[attr-defined]
+    return _build(argv)
 
 
 def _build(argv: Sequence[str] | None) -> argparse.ArgumentParser:
