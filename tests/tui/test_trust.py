@@ -163,9 +163,9 @@ def test_schedule_enter_filters_the_queue_by_entry(db):
     async def script(app, pilot):
         await pilot.press("2")
         await settle(pilot)
-        table = app.query_one("#schedule-table")
-        codes = [str(k.value) for k in table.rows]
-        table.move_cursor(row=codes.index("AI.C.1.a"))
+        entries = app.query_one("#schedule-table")
+        codes = [entries.row(i).code for i in range(entries.total)]
+        entries.move_to(codes.index("AI.C.1.a"))
         await pilot.press("enter")
         await settle(pilot)
         return app.current_pane, app.pane_widget("queue").filter.source, app.pane_widget("queue").vlist.total

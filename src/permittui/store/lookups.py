@@ -30,6 +30,10 @@ class EntryOverview:
     grants: int
     open_requests: int
 
+    @property
+    def key(self) -> str:   # the console's list pages by it
+        return self.code
+
 
 def schedule_overview(store: Store, today: dt.date | None = None) -> list[EntryOverview]:
     """Every entry with its open requests and grants. Reads the request_entries of open requests

@@ -155,7 +155,7 @@ class PermitApp(App[int]):
         elif name in self._stale:
             self._stale.discard(name)
             pane.refresh_data()
-        target = pane.query("VirtualList, DataTable").first()
+        target = pane.query("VirtualList").first()
         if self.screen.focused is not target:
             # At once, not at the next idle as widget.focus() does: before the first frame, so
             # the :focus restyle lands in that frame instead of repainting the screen after it.
@@ -216,7 +216,7 @@ class PermitApp(App[int]):
         return True
 
     def _focus_list(self) -> None:
-        self.screen.set_focus(self.pane_widget().query("VirtualList, DataTable").first())
+        self.screen.set_focus(self.pane_widget().query("VirtualList").first())
 
     def _close_filter(self) -> None:
         box = self._filter_box()
@@ -254,7 +254,7 @@ class PermitApp(App[int]):
         if a.scope in ("queue", "allowlists", "history"):
             node = self.pane_widget(a.scope)
         elif a.scope == "list":
-            node = self.pane_widget().query("VirtualList, DataTable").first()
+            node = self.pane_widget().query("VirtualList").first()
         await self.run_action(a.action, node)
 
     def goto_request(self, request_id: str) -> None:

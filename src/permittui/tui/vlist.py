@@ -189,17 +189,28 @@ class VirtualList(ScrollView, can_focus=True):
         return self.get_component_rich_style(f"vlist--{name}")
 
     def _line_styles(self) -> dict[str, Style]:
-        """The styles every line uses, worked out once per style change instead of once per line
-        (the widget's own style walks its ancestors: it was a third of a page's render)."""
+        """The styles lines use, worked out once per style change instead of once per line (the
+        widget's own style walks its ancestors: it was a third of a page's render)."""
         if self._styles is None:
             base = self.rich_style
-            self._styles = {"base": base, "cursor": self.style("cursor"), "thumb": base + self.style("thumb")}
+            self._styles = {"base": base, "thumb": base + self.style("thumb"),
+                            **{name: self.style(name) for name in ("cursor", "marked", "overdue", "soon", "dim",
+                                                                  "alert")}}
         return self._styles
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
-        self._styles = None
-        self._strips.clear()
+        before, self._styles = self._styles, None
+        if before is None:
+            return
+        after = self._line_styles()
+        if {k: v for k, v in before.items() if k != "cursor"} != {k: v for k, v in after.items() if k != "cursor"}:
+            self._strips.clear()      # a new theme: every line again
+        else:
+            # Focus came or went (the cursor's style follows it), or the pane was shown again:
+            # only the cursor's line is drawn anew.
+            for key in [k for k in self._strips if k[4]]:
+                del self._strips[key]
 
     def _thumb(self) -> tuple[int, int]:
         """Rows [start, end) of the position bar's thumb, drawn in each line's last cell: a
