@@ -1,6 +1,6 @@
 """Console bench, headless: keystroke latency, filter latency, bytes written, memory.
 
-    python bench/console.py --db BIG.db [--ref-db SMALL.db] [--runs 5] [--size 120x40] [--keys 60]
+    python bench/console.py --db BIG.db [--ref-db SMALL.db] [--runs 5] [--size 120x40] [--keys 60] [--no-floor]
 
 How a keystroke is timed (and why this way). The app runs under `App.run_test()` but with a
 recording driver in place of the headless one: it says it is not headless, so Textual renders
@@ -14,6 +14,20 @@ Bytes per key are all the bytes written for it until the app is quiet again, rep
 the frame that answers the key itself, and everything up to quiet (the detail pane following
 the cursor after its debounce, its worker's findings).
 
+Each session runs in a fresh interpreter with garbage collection as the real console has it:
+off from the start (permittui.cli.console.run_console calls gc.disable() before importing the
+TUI) and frozen and back on after the first frame (the app's permittui.tui.app.resume_gc).
+
+The Textual floor. Most of a keystroke that repaints a pane is Textual's own: key dispatch, the
+compositor, the escape sequences (with every rendered line of the list cached, a 47-line repaint
+at 160x50 still cost ~11 ms of frame CPU). A Textual app's own cost is the lower bound of any such key, so
+each run also times the same key sequence (`_keystrokes`, the same `_key`, the same recording
+driver, size and TERM/COLORTERM, a fresh interpreter, gc handled alike) in a minimal Textual app
+of the console's shape (bench/floor.py: a title line, a Line-API list of 1M rows whose lines are
+cached strips, a key line, a second full pane switched by `display`, an Input for the filter).
+The "floor" rows give each keystroke figure on --db with the floor's as its reference: the ratio
+is the console's cost as a multiple of what any Textual app pays for that key. --no-floor skips it.
+
 Filter: `/`, the text set at once, enter; time from the enter key to the first frame written
 with the list showing rows of the new filter (the count may follow from a worker).
 
@@ -22,13 +36,15 @@ terminal is in bench/terminal.py.
 
 `run(args)` returns rows {section, measure, value, unit, reference, ratio} for bench/run.py;
 the reference of a figure measured on --db is the same figure on --ref-db, measured in the same
-run, alternating the two databases run by run.
+run, alternating the two databases (and the floor) run by run; in the "floor" rows it is the
+minimal Textual app's figure.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import os
 import statistics
 import sys
@@ -120,6 +136,35 @@ async def _key(app: Any, pilot: Any, key: str, char: str | None, settle: float =
     return (t1 - t0) * 1000, first, sum(b for _, b in frames)
 
 
+async def _keystrokes(app: Any, pilot: Any, keys: int) -> tuple[dict[str, list[float]], dict[str, list[int]],
+                                                             dict[str, list[int]]]:
+    """The timed key sequence, the same for the console and the floor (bench/floor.py): per
+    measure, (latencies ms, answering frame bytes, bytes until quiet). Leaves the filter open."""
+    lat: dict[str, list[float]] = {m: [] for m in KEYS}
+    first_b: dict[str, list[int]] = {m: [] for m in KEYS}
+    all_b: dict[str, list[int]] = {m: [] for m in KEYS}
+
+    def add(m: str, r: tuple[float, int, int]) -> None:
+        lat[m].append(r[0])
+        first_b[m].append(r[1])
+        all_b[m].append(r[2])
+
+    for i in range(keys):
+        add("cursor move (j)", await _key(app, pilot, "j", "j", settle=0.2 if i % 10 == 0 else 0))
+    for _ in range(max(3, keys // 6)):
+        add("page down", await _key(app, pilot, "pagedown", None))
+    for _ in range(max(3, keys // 10)):
+        add("jump to end (G)", await _key(app, pilot, "G", "G"))
+        add("jump to top (g)", await _key(app, pilot, "g", "g"))
+    for _ in range(max(3, keys // 10)):
+        add("pane switch (2/1)", await _key(app, pilot, "2", "2"))
+        add("pane switch (2/1)", await _key(app, pilot, "1", "1"))
+    await _key(app, pilot, "slash", "/")
+    for ch in ("acmeholdings" * 4)[: max(6, keys // 3)]:
+        add("filter: one character", await _key(app, pilot, ch, ch))
+    return lat, first_b, all_b
+
+
 async def _session(db: Path, size: tuple[int, int], keys: int, filters: list[str]) -> dict[str, Any]:
     from permittui.identity import current_officer
     from permittui.store.db import open_store
@@ -139,31 +184,9 @@ async def _session(db: Path, size: tuple[int, int], keys: int, filters: list[str
             out["first screen bytes"] = sum(b for _, b in RECORDER.frames)
             big = [t for t, b in RECORDER.frames if b > 1000]
             out["first frame ms (headless)"] = (big[0] - t_start) * 1000 if big else 0
-            lat: dict[str, list[float]] = {m: [] for m in KEYS}
-            first_b: dict[str, list[int]] = {m: [] for m in KEYS}
-            all_b: dict[str, list[int]] = {m: [] for m in KEYS}
-
-            def add(m: str, r: tuple[float, int, int]) -> None:
-                lat[m].append(r[0])
-                first_b[m].append(r[1])
-                all_b[m].append(r[2])
-
-            for i in range(keys):
-                add("cursor move (j)", await _key(app, pilot, "j", "j", settle=0.2 if i % 10 == 0 else 0))
-            for _ in range(max(3, keys // 6)):
-                add("page down", await _key(app, pilot, "pagedown", None))
-            for _ in range(max(3, keys // 10)):
-                add("jump to end (G)", await _key(app, pilot, "G", "G"))
-                add("jump to top (g)", await _key(app, pilot, "g", "g"))
-            for _ in range(max(3, keys // 10)):
-                add("pane switch (2/1)", await _key(app, pilot, "2", "2"))
-                add("pane switch (2/1)", await _key(app, pilot, "1", "1"))
-            await _key(app, pilot, "slash", "/")
-            for ch in ("acmeholdings" * 4)[: max(6, keys // 3)]:
-                add("filter: one character", await _key(app, pilot, ch, ch))
+            out["keys"] = await _keystrokes(app, pilot, keys)
             await _key(app, pilot, "escape", None)
             await _key(app, pilot, "escape", None)
-            out["keys"] = (lat, first_b, all_b)
 
             ftimes: dict[str, float] = {}
             for text in filters:
@@ -197,18 +220,25 @@ async def _session(db: Path, size: tuple[int, int], keys: int, filters: list[str
 
 def _one(db: str, size: str, keys: int, filters: list[str]) -> dict[str, Any]:
     """One session in a fresh interpreter state (called in a subprocess by run())."""
+    # As the real console (permittui.cli.console.run_console): no cyclic garbage collection
+    # until the app's first frame, where it calls permittui.tui.app.resume_gc (freeze + enable).
+    # The subprocess has already turned it off before anything was imported; this is for callers
+    # in a process of their own.
+    gc.disable()
     w, h = (int(x) for x in size.lower().split("x"))
     _install_driver()
     return asyncio.run(_session(Path(db), (w, h), keys, filters))
 
 
-def _subprocess(db: str, size: str, keys: int, filters: list[str]) -> dict[str, Any]:
+def _subprocess(db: str, size: str, keys: int, filters: list[str], module: str = "console") -> dict[str, Any]:
+    """A session of `module`'s `_one` (console: the console; floor: the minimal Textual app) in a
+    fresh interpreter, garbage collection off from its start, as in the real console."""
     import json
     import subprocess
 
-    code = ("import json, sys; sys.path.insert(0, %r); import console; "
-            "print('@@' + json.dumps(console._one(%r, %r, %d, %r)))") % (
-        str(Path(__file__).parent), db, size, keys, filters)
+    code = ("import gc; gc.disable(); import json, sys; sys.path.insert(0, %r); import %s; "
+            "print('@@' + json.dumps(%s._one(%r, %r, %d, %r)))") % (
+        str(Path(__file__).parent), module, module, db, size, keys, filters)
     # Over SSH the terminal is usually 256 colours (ssh forwards TERM, not COLORTERM): --truecolor
     # measures a local truecolor terminal instead.
     env = {**os.environ, "TEXTUAL_ANIMATIONS": "none", "PYTHONPATH": os.environ.get("BENCH_PYTHONPATH", ""),
@@ -216,7 +246,7 @@ def _subprocess(db: str, size: str, keys: int, filters: list[str]) -> dict[str, 
     p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=600)
     line = next((l for l in p.stdout.splitlines() if l.startswith("@@")), None)
     if line is None:
-        raise RuntimeError(f"console bench session failed:\n{p.stdout[-2000:]}\n{p.stderr[-4000:]}")
+        raise RuntimeError(f"{module} bench session failed:\n{p.stdout[-2000:]}\n{p.stderr[-4000:]}")
     return json.loads(line[2:])
 
 
@@ -240,6 +270,21 @@ def default_filters(db: str) -> list[str]:
     return [f'customer:"{cust}"', "cap:AI.C.1.a", "status:all cap:AI.C.1.a", "kind:release cap:AI.C"]
 
 
+def _size_label(db: str) -> str:
+    """'1M', '10k', ...: the requests in a database, for row names."""
+    import sqlite3
+
+    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:
+        (n,) = conn.execute("SELECT COUNT(*) FROM requests").fetchone()
+    finally:
+        conn.close()
+    for div, suffix in ((1_000_000, "M"), (1_000, "k")):
+        if n >= div and n % div == 0:
+            return f"{n // div}{suffix}"
+    return f"{n:,}"
+
+
 def _summ(values: list[float]) -> tuple[float, float, float]:
     v = [x for x in values if x == x]
     return (statistics.median(v), min(v), max(v)) if v else (float("nan"),) * 3
@@ -253,9 +298,12 @@ def run(args: Any) -> list[dict[str, Any]]:
     dbs = [args.db] + ([args.ref_db] if args.ref_db else [])
     filters = args.filter or default_filters(args.db)
     sessions: dict[str, list[dict[str, Any]]] = {d: [] for d in dbs}
+    floor: list[dict[str, Any]] = []
     for _ in range(args.runs):
-        for d in dbs:      # alternate, so noise falls on both alike
+        for d in dbs:      # alternate, so noise falls on all alike
             sessions[d].append(_subprocess(d, args.size, args.keys, filters))
+        if not args.no_floor:
+            floor.append(_subprocess(args.db, args.size, args.keys, [], module="floor"))
     rows: list[dict[str, Any]] = []
 
     def row(section: str, measure: str, value: float, unit: str, ref: float | None, extra: str = "") -> None:
@@ -272,6 +320,14 @@ def run(args: Any) -> list[dict[str, Any]]:
             val = fn([x for x in keystat(args.db, m, 0) if x == x])
             rv = fn([x for x in keystat(ref, m, 0) if x == x]) if ref else None
             row("keystroke", f"{m} {stat}", val, "ms", rv)
+    if floor:    # the same figures against the Textual floor (bench/floor.py)
+        label = _size_label(args.db)
+        for m in KEYS:
+            for stat, fn in (("median", statistics.median), ("p99", lambda v: _pct(v, 0.99))):
+                val = fn([x for x in keystat(args.db, m, 0) if x == x])
+                fv = [x for s in floor for x in s["keys"][0][m] if x == x]
+                row("floor", f"{m} {stat}: console {label} vs minimal Textual app", val, "ms",
+                    fn(fv) if fv else None)
     for m in KEYS:
         row("bytes", f"{m}: answering frame (median)", statistics.median(keystat(args.db, m, 1)), "B",
             statistics.median(keystat(ref, m, 1)) if ref else None)
@@ -299,6 +355,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--keys", type=int, default=60, help="cursor moves per session (other keys scale with it)")
     p.add_argument("--size", default="120x40")
     p.add_argument("--truecolor", action="store_true", help="COLORTERM=truecolor (default: 256 colours)")
+    p.add_argument("--no-floor", action="store_true",
+                   help="skip the Textual floor (a minimal Textual app's keystrokes, bench/floor.py)")
     p.add_argument("--filter", action="append", help="a filter to time (default: a 1%% customer, entry+kind)")
     return p
 
