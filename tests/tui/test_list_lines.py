@@ -1,0 +1,31 @@
+"""The queue list keeps the lines it drew (a page flipped back, a pane shown again) and draws
+again exactly what changed: the cursor's line when focus comes or goes, every line for a theme."""
+
+from __future__ import annotations
+
+from console_helpers import drive, settle
+
+
+def _line(app, y: int):
+    return app.pane_widget("queue").vlist.render_line(y)
+
+
+def test_theme_change_redraws_every_line_and_focus_only_the_cursor(db):
+    async def script(app, pilot):
+        await settle(pilot)
+        vl = app.pane_widget("queue").vlist
+        first, second = _line(app, 0), _line(app, 1)
+        await pilot.press("2")
+        await settle(pilot)
+        await pilot.press("1")
+        await settle(pilot)
+        kept = _line(app, 1) is second          # not the cursor's line: the same strip, kept
+        app.theme = "permittui-light"
+        await settle(pilot)
+        after = _line(app, 1)
+        return kept, first.text == _line(app, 0).text, vl.cursor, second.text == after.text, \
+            [s.style.bgcolor for s in second if s.text.strip()][:1] != [s.style.bgcolor for s in after if s.text.strip()][:1]
+
+    kept, cursor_text_same, cursor, text_same, colours_changed = drive(db, script)
+    assert kept and cursor == 0 and cursor_text_same and text_same
+    assert colours_changed, "a new theme must draw the lines again in its colours"
