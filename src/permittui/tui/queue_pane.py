@@ -101,7 +101,7 @@ class QueuePane(Deciding, Container):
         self.day = today()
         self._detail_timer: Timer | None = None
         self.detail_id: str | None = None
-        self._head_cache: tuple[int, str] | None = None
+        self._head_width = 0
         self._reading_timer: Timer | None = None
         self._shown_id: str | None = None
 
@@ -109,7 +109,8 @@ class QueuePane(Deciding, Container):
         # Laid out before the first frame from the terminal's width, so that frame is final.
         width = self.app.size.width
         self.set_class(width < NARROW, "narrow")
-        yield Static(header_text(width if width < NARROW else width * 3 // 5 - 1), id="queue-head")
+        self._head_width = (width if width < NARROW else width * 3 // 5) - 1   # the list's rows, less the bar
+        yield Static(header_text(self._head_width), id="queue-head")
         with Container(id="queue-body"):
             yield VirtualList(lambda row, w, vl: render_queue_row(row, w, vl, self.day), id="queue-list",
                               empty="No requests here (the filter may hide them: escape clears it).",
@@ -144,12 +145,12 @@ class QueuePane(Deciding, Container):
 
     def _head(self) -> None:
         vl = self.vlist
-        width = (vl.size.width or self.size.width or 81) - 1   # the list's last cell is its position bar
-        status = self.status_line()
-        if self._head_cache != (width, status):   # repaint only what changed (bytes over SSH)
-            self._head_cache = (width, status)
+        width = vl.size.width - 1   # the list's last cell is its position bar
+        if vl.size.width and width != self._head_width:   # (a hidden pane has no width)
+            # A Static's update lays the screen out again: only when the columns changed.
+            self._head_width = width
             self.query_one("#queue-head", Static).update(header_text(width))
-            self.app.sub_title = status
+        self.app.sub_title = self.status_line()   # the title line redraws only when this changes
 
     def status_line(self) -> str:
         vl = self.vlist
