@@ -12,13 +12,30 @@ from __future__ import annotations
 from typing import Any
 
 from rich.text import Text
-from textual.widgets import Static
+from textual.widget import Widget
 
 from permittui.text import one_line
 from permittui.tui.actions import ACTIONS, display_keys
 
 
-class TitleBar(Static):
+class _Line(Widget):
+    """One line of our own text. Changing it repaints the line only: a Static's update() also
+    lays the whole screen out again (a filter's first frame paid for that)."""
+
+    def __init__(self, **kw: Any) -> None:
+        super().__init__(**kw)
+        self._text = Text()
+
+    def show(self, text: Text) -> None:
+        if text != self._text:
+            self._text = text
+            self.refresh()
+
+    def render(self) -> Text:
+        return self._text
+
+
+class TitleBar(_Line):
     """`app.title — app.sub_title`, centred; the sub-title is the pane's status line."""
 
     DEFAULT_CSS = """
@@ -35,10 +52,10 @@ class TitleBar(Static):
         if self.app.sub_title:
             text.append(" — ")
             text.append(one_line(self.app.sub_title), style="dim")
-        self.update(text)
+        self.show(text)
 
 
-class KeyBar(Static):
+class KeyBar(_Line):
     """The keys worth showing (registry `show=True`) in the app's scope and the current pane's,
     with the officer's own keymap."""
 
@@ -77,7 +94,7 @@ class KeyBar(Static):
             text.append(" │", style="dim")
             text.append(f" {palette[0]} ", style=key_style)
             text.append(palette[1])
-        self.update(text)
+        self.show(text)
 
     def notify_style_update(self) -> None:
         # A new theme: draw the keys again in its colours.

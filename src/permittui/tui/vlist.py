@@ -14,9 +14,9 @@ from typing import Any
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
-from textual.geometry import Region, Size
+from textual.geometry import Region
 from textual.message import Message
-from textual.scroll_view import ScrollView
+from textual.widget import Widget
 from textual.strip import Strip
 
 from permittui.store.queue import PageSource
@@ -34,14 +34,18 @@ RowRenderer = Callable[[Any, int, "VirtualList"], list[Piece]]
 BOLD = Style(bold=True)
 
 
-class VirtualList(ScrollView, can_focus=True):
-    """Rows of a PageSource, a cursor, and marks (kept by row id with the row as seen)."""
+class VirtualList(Widget, can_focus=True):
+    """Rows of a PageSource, a cursor, and marks (kept by row id with the row as seen).
+
+    A plain widget that keeps its own top row, not a ScrollView: a ScrollView's virtual size
+    lays the screen out again whenever the row count changes (every filter, every count that
+    arrives), and its scrolling machinery ran on every page."""
 
     BINDINGS = bindings("list")
     COMPONENT_CLASSES = {"vlist--cursor", "vlist--marked", "vlist--overdue", "vlist--soon", "vlist--dim",
                          "vlist--alert", "vlist--thumb"}
     DEFAULT_CSS = """
-    VirtualList { height: 1fr; overflow-x: hidden; overflow-y: scroll; scrollbar-size-vertical: 0; }
+    VirtualList { height: 1fr; }
     VirtualList > .vlist--cursor { background: $block-cursor-background; color: $block-cursor-foreground;
                                    text-style: $block-cursor-text-style; }
     VirtualList:blur > .vlist--cursor { background: $block-cursor-blurred-background;
@@ -78,6 +82,7 @@ class VirtualList(ScrollView, can_focus=True):
         self.markable = markable
         self.source: PageSource | None = None
         self.cursor = 0
+        self.top = 0   # the row in the first line
         self.total = 0
         self.counting = False
         self.marks: dict[str, Any] = {}
@@ -110,7 +115,6 @@ class VirtualList(ScrollView, can_focus=True):
         if keep_key is not None:
             self.cursor = source.position(keep_key)
         self.cursor = max(0, min(self.cursor, self.total - 1))
-        self.virtual_size = Size(0, self.total)   # rows are cut to the width: no horizontal scroll
         self._scroll_cursor_into_view()
         self.refresh()
         self.post_message(self.Highlighted(self, self.current))
@@ -128,7 +132,6 @@ class VirtualList(ScrollView, can_focus=True):
             return
         self.counting = False
         self.total = n
-        self.virtual_size = Size(0, n)
         self.refresh()   # the position bar's thumb shrinks to the true count
         self.post_message(self.Counted(self))
 
@@ -219,21 +222,21 @@ class VirtualList(ScrollView, can_focus=True):
         if self.total <= height or height <= 0:
             return (0, 0)
         size = max(1, round(height * height / self.total))
-        top = int(self.scroll_offset.y)
+        top = self.top
         start = round(top / max(1, self.total - height) * (height - size))
         return (start, start + size)
 
     def render_lines(self, crop: Region) -> list[Strip]:
-        # The geometry every line needs, looked up once a frame: `size` and `scroll_offset` walk
+        # The geometry every line needs, looked up once a frame: `size` walks
         # the widget's regions each time (a tenth of a page's repaint when asked per line).
-        self._frame = (self.size.width, int(self.scroll_offset.y), *self._thumb())
+        self._frame = (self.size.width, self.top, *self._thumb())
         try:
             return super().render_lines(crop)
         finally:
             self._frame = None
 
     def render_line(self, y: int) -> Strip:
-        width, top, start, end = self._frame or (self.size.width, int(self.scroll_offset.y), *self._thumb())
+        width, top, start, end = self._frame or (self.size.width, self.top, *self._thumb())
         index = top + y
         bar = start <= y < end
         if self.total == 0 or index >= self.total:
@@ -296,9 +299,6 @@ class VirtualList(ScrollView, can_focus=True):
         return Strip(segments, max(0, width))
 
     def on_resize(self) -> None:
-        # The first layout must not lay out again (that repainted the whole screen once more).
-        if self.virtual_size.height != self.total:
-            self.virtual_size = Size(0, self.total)
         self._scroll_cursor_into_view()
 
     # ── moving ──────────────────────────────────────────────────────────────────────────────
@@ -317,29 +317,33 @@ class VirtualList(ScrollView, can_focus=True):
 
     def refresh_row(self, index: int) -> None:
         """Repaint one row: its text only, not the scrollbar beside it (bytes over SSH)."""
-        y = index - int(self.scroll_offset.y)
+        y = index - self.top
         if 0 <= y < self.size.height:
             self.refresh(Region(0, y, max(1, self.size.width - 1), 1))   # not the position bar
 
     def _scroll_cursor_into_view(self) -> bool:
         """Scroll so the cursor shows; True when the view moved (and so repaints)."""
-        height = max(1, self.scrollable_content_region.height)
-        top = int(self.scroll_offset.y)
-        if self.cursor < top:
-            self.scroll_to(y=self.cursor, animate=False, immediate=True)
-        elif self.cursor >= top + height:
-            self.scroll_to(y=self.cursor - height + 1, animate=False, immediate=True)
-        else:
-            return False
+        height = max(1, self.size.height)
+        if self.cursor < self.top:
+            return self._scroll_to(self.cursor)
+        if self.cursor >= self.top + height:
+            return self._scroll_to(self.cursor - height + 1)
+        top = max(0, min(self.top, self.total - height))   # fewer rows than before: no gap below
+        return top != self.top and self._scroll_to(top)
+
+    def _scroll_to(self, top: int) -> bool:
+        self.top = max(0, top)
         self.refresh()
         return True
 
-    def watch_scroll_y(self, old: float, new: float) -> None:
-        super().watch_scroll_y(old, new)
-        self.refresh()
+    def on_mouse_scroll_down(self, event: Any) -> None:
+        self._scroll_to(min(self.top + 3, max(0, self.total - self.size.height)))
+
+    def on_mouse_scroll_up(self, event: Any) -> None:
+        self._scroll_to(self.top - 3)
 
     def _page_height(self) -> int:
-        return max(1, self.scrollable_content_region.height - 1)
+        return max(1, self.size.height - 1)
 
     def action_cursor_down(self) -> None:
         if self.cursor + 1 >= self.total:
@@ -390,4 +394,4 @@ class VirtualList(ScrollView, can_focus=True):
     def on_click(self, event: Any) -> None:
         y = event.y if hasattr(event, "y") else None
         if y is not None:
-            self.move_to(int(self.scroll_offset.y) + y)
+            self.move_to(self.top + y)
