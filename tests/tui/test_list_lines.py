@@ -29,3 +29,21 @@ def test_theme_change_redraws_every_line_and_focus_only_the_cursor(db):
     kept, cursor_text_same, cursor, text_same, colours_changed = drive(db, script)
     assert kept and cursor == 0 and cursor_text_same and text_same
     assert colours_changed, "a new theme must draw the lines again in its colours"
+
+
+def test_the_mouse_wheel_scrolls_the_list_and_a_key_shows_the_cursor_again(db):
+    from textual import events
+
+    async def script(app, pilot):
+        await settle(pilot)
+        vl = app.pane_widget("queue").vlist
+        vl.post_message(events.MouseScrollDown(vl, 1, 1, 0, 1, 0, False, False, False))
+        await settle(pilot)
+        scrolled = vl.top
+        await pilot.press("j", "j")
+        await settle(pilot)
+        return scrolled, vl.top, vl.cursor, vl.size.height, vl.total
+
+    scrolled, top, cursor, height, total = drive(db, script, size=(80, 10))
+    assert total > height and scrolled == min(3, total - height) > 0
+    assert cursor == 2 and top <= cursor < top + height
