@@ -47,3 +47,20 @@ def test_the_mouse_wheel_scrolls_the_list_and_a_key_shows_the_cursor_again(db):
     scrolled, top, cursor, height, total = drive(db, script, size=(80, 10))
     assert total > height and scrolled == min(3, total - height) > 0
     assert cursor == 2 and top <= cursor < top + height
+
+
+def test_the_cursor_line_has_a_background_of_its_own_in_every_colour_theme(db):
+    # Under the widget's style, the cursor's background was hidden: only its bold showed.
+    async def script(app, pilot):
+        out = {}
+        for theme in ("permittui-dark", "permittui-light", "permittui-ansi"):
+            app.theme = theme
+            await settle(pilot)
+            vl = app.pane_widget("queue").vlist
+            cursor, other = vl.render_line(vl.cursor - vl.top), vl.render_line(vl.cursor - vl.top + 1)
+            out[theme] = ({s.style.bgcolor for s in cursor if s.text.strip()},
+                          {s.style.bgcolor for s in other if s.text.strip()})
+        return out
+
+    for theme, (cursor, other) in drive(db, script, size=(100, 20)).items():
+        assert len(cursor) == 1 and cursor.isdisjoint(other), theme

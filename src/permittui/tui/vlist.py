@@ -264,10 +264,11 @@ class VirtualList(Widget, can_focus=True):
     def _strip(self, pieces: list[Piece], width: int, bar: bool, cursor: bool) -> Strip:
         """A row's pieces as one strip of exactly `width` cells, its last cell the position bar.
 
-        Styles combine as Strip.apply_style would (the widget's style under the text's, the cursor
-        under both), and runs of one style are merged: one escape sequence each, over SSH."""
+        The widget's style lies under the text's and the cursor's over both (under them, the
+        widget's background hid the cursor's: only its bold showed), and runs of one style are
+        merged: one escape sequence each, over SSH."""
         styles = self._line_styles()
-        base, under = styles["base"], (styles["cursor"] if cursor else None)
+        base, over = styles["base"], (styles["cursor"] if cursor else None)
         segments: list[Segment] = []
         used = 0
         room = width - 1
@@ -279,8 +280,8 @@ class VirtualList(Widget, can_focus=True):
             if not n:
                 continue
             st = base + style if style else base
-            if under is not None:
-                st = under + st
+            if over is not None:
+                st = st + over
             if segments and segments[-1].style == st:
                 segments[-1] = Segment(segments[-1].text + t, st)
             else:
@@ -289,7 +290,7 @@ class VirtualList(Widget, can_focus=True):
             if used >= room:
                 break
         if used < room:
-            pad = base if under is None else under + base
+            pad = base if over is None else base + over
             if segments and segments[-1].style == pad:
                 segments[-1] = Segment(segments[-1].text + " " * (room - used), pad)
             else:
