@@ -253,6 +253,9 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         ap.error(f"unknown section {', '.join(unknown)}; known: {', '.join(SECTIONS)}")
     opts.sizes = [int(x.replace("_", "")) for x in opts.sizes.split(",") if x.strip()]
+    # As an installed copy would be: otherwise, with PYTHONDONTWRITEBYTECODE set or after an edit,
+    # every process the sections start compiles permittui from source again.
+    _module("cli")._compile_package()
     rows: list[Row] = []
     for name in opts.sections or list(SECTIONS):
         _say(f"[{name}]")
