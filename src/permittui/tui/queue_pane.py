@@ -82,16 +82,17 @@ def render_queue_row(row: QueueRow, width: int, vlist: VirtualList, day: dt.date
 
 class QueuePane(Deciding, Container):
     BINDINGS = bindings("queue")
+    # A grid, not rows of containers: every widget under a repainted line is drawn and cut again
+    # by Textual's compositor, so one container fewer is a little off every keystroke.
     DEFAULT_CSS = """
-    QueuePane { layout: vertical; }
-    QueuePane #queue-head { height: 1; background: $panel; }
-    QueuePane #queue-body { layout: horizontal; height: 1fr; }
-    QueuePane #queue-list { width: 3fr; height: 1fr; }
-    QueuePane #detail { width: 2fr; height: 1fr; border-left: solid $primary; padding: 0 1;
+    QueuePane { layout: grid; grid-size: 2 2; grid-columns: 3fr 2fr; grid-rows: 1 1fr; }
+    QueuePane #queue-head { column-span: 2; height: 1; background: $panel; }
+    QueuePane #queue-list { height: 1fr; }
+    QueuePane #detail { height: 1fr; border-left: solid $primary; padding: 0 1;
                         scrollbar-gutter: stable; scrollbar-size-vertical: 1; }
-    QueuePane.narrow #queue-body { layout: vertical; }
-    QueuePane.narrow #queue-list { width: 1fr; height: 1fr; }
-    QueuePane.narrow #detail { width: 1fr; height: 1fr; border-left: none; border-top: solid $primary; }
+    QueuePane.narrow { grid-size: 1 3; grid-columns: 1fr; grid-rows: 1 1fr 1fr; }
+    QueuePane.narrow #queue-head { column-span: 1; }
+    QueuePane.narrow #detail { border-left: none; border-top: solid $primary; }
     """
 
     def __init__(self, store, **kw) -> None:
@@ -111,12 +112,11 @@ class QueuePane(Deciding, Container):
         self.set_class(width < NARROW, "narrow")
         self._head_width = (width if width < NARROW else width * 3 // 5) - 1   # the list's rows, less the bar
         yield Static(header_text(self._head_width), id="queue-head")
-        with Container(id="queue-body"):
-            yield VirtualList(lambda row, w, vl: render_queue_row(row, w, vl, self.day), id="queue-list",
-                              empty="No requests here (the filter may hide them: escape clears it).",
-                              markable=True)
-            with VerticalScroll(id="detail"):
-                yield Static(Text("Move to a request to see its findings."), id="detail-text")
+        yield VirtualList(lambda row, w, vl: render_queue_row(row, w, vl, self.day), id="queue-list",
+                          empty="No requests here (the filter may hide them: escape clears it).",
+                          markable=True)
+        with VerticalScroll(id="detail"):
+            yield Static(Text("Move to a request to see its findings."), id="detail-text")
 
     @property
     def vlist(self) -> VirtualList:
