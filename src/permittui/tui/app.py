@@ -10,7 +10,6 @@ from typing import Any
 
 from textual.app import App, ComposeResult
 from textual.reactive import Reactive
-from textual.widgets import ContentSwitcher
 
 from permittui.domain.filter import parse
 from permittui.errors import PermitError
@@ -42,7 +41,7 @@ class PermitApp(App[int]):
     # nothing else, so the screen does not lay out again (that repaint was ~100 ms of a filter).
     CSS = """
     Screen { layout: vertical; layers: default filter; }
-    #panes { height: 1fr; }
+    .pane { height: 1fr; }
     #filter { layer: filter; dock: bottom; display: none; height: 1; border: none; padding: 0 1; }
     #filter.open { display: block; }
     """
@@ -88,9 +87,11 @@ class PermitApp(App[int]):
 
     # ── building ────────────────────────────────────────────────────────────────────────────
     def compose(self) -> ComposeResult:
+        # The panes are the screen's own children, one displayed at a time (a switcher container
+        # around them was one more widget under every repainted line). The other panes are
+        # mounted when first shown.
         yield TitleBar(id="title")
-        with ContentSwitcher(initial="queue", id="panes"):   # the other panes: after the first frame
-            yield QueuePane(self.store, id="queue")
+        yield QueuePane(self.store, id="queue", classes="pane")
         yield KeyBar(self.keys, id="keys")
 
     def on_mount(self) -> None:
@@ -118,10 +119,12 @@ class PermitApp(App[int]):
         self._panes_mounted = True
         from permittui.tui.panes import AllowListsPane, HistoryPane, SchedulePane
 
-        switcher = self.query_one("#panes", ContentSwitcher)
-        for pane in (SchedulePane(self.store, id="schedule"), AllowListsPane(self.store, id="allowlists"),
-                     HistoryPane(self.store, id="history")):
-            await switcher.add_content(pane)
+        panes = [SchedulePane(self.store, id="schedule", classes="pane"),
+                 AllowListsPane(self.store, id="allowlists", classes="pane"),
+                 HistoryPane(self.store, id="history", classes="pane")]
+        for pane in panes:
+            pane.display = False
+        await self.mount_all(panes, after=self.query_one("#queue"))
 
     def detail_store(self) -> Store:
         """A second, read-only connection for the detail worker (opened on first use)."""
@@ -145,7 +148,8 @@ class PermitApp(App[int]):
 
     def show_pane(self, name: str) -> None:
         self.current_pane = name
-        self.query_one("#panes", ContentSwitcher).current = name
+        for pane in self.query(".pane"):
+            pane.display = pane.id == name
         self.query_one("#keys", KeyBar).show_scope(name)
         pane = self.pane_widget()
         if name not in self._active:          # panes read the store only once first shown
