@@ -20,7 +20,8 @@ from permittui.text import one_line
 from permittui.tui.actions import bindings
 from permittui.tui.dialogs import DecisionDialog, DialogResult
 from permittui.tui.safe import fit
-from permittui.tui.vlist import BOLD, Piece, VirtualList
+from permittui.tui.lines import BOLD, Piece
+from permittui.tui.vlist import VirtualList
 
 PANE_CSS = """
 .pane-head { height: 1; background: $panel; }

@@ -22,7 +22,8 @@ from permittui.tui.deciding import Deciding
 from permittui.tui.detail import findings_text
 from permittui.text import one_line
 from permittui.tui.safe import fit
-from permittui.tui.vlist import BOLD, Piece, VirtualList
+from permittui.tui.lines import BOLD, Piece
+from permittui.tui.vlist import VirtualList
 
 STATUS_SHORT = {"pending": "new", "info_requested": "info", "referred": "refd", "awaiting_countersign": "2nd",
                 "approved": "appr", "approved_with_conditions": "cond", "denied": "deny", "returned": "retd"}

@@ -11,8 +11,6 @@ from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
-from rich.cells import cell_len, set_cell_size
-from rich.segment import Segment
 from rich.style import Style
 from textual.geometry import Region
 from textual.message import Message
@@ -20,18 +18,14 @@ from textual.widget import Widget
 from textual.strip import Strip
 
 from permittui.store.queue import PageSource
+from permittui.tui.lines import Piece, line_strip
 from permittui.tui.actions import bindings
 
 PAGE = 128
 MAX_PAGES = 24
 STRIP_CACHE = 400   # rendered lines kept: flipping between pages (g/G, page up/down) repaints from here
 
-# A row as pieces of text, each with its style (None: the list's own). A renderer cuts or pads
-# its cells with safe.fit, so a piece's width is its length when it is ASCII: no Text to build
-# and render again for every line of every page.
-Piece = tuple[str, "Style | None"]
 RowRenderer = Callable[[Any, int, "VirtualList"], list[Piece]]
-BOLD = Style(bold=True)
 
 
 class VirtualList(Widget, can_focus=True):
@@ -83,6 +77,7 @@ class VirtualList(Widget, can_focus=True):
         self.source: PageSource | None = None
         self.cursor = 0
         self.top = 0   # the row in the first line
+        self._prefetching = False
         self.total = 0
         self.counting = False
         self.marks: dict[str, Any] = {}
@@ -268,42 +263,9 @@ class VirtualList(Widget, can_focus=True):
         return self._strip([(message, self.style("dim"))], width, bar, cursor=False)
 
     def _strip(self, pieces: list[Piece], width: int, bar: bool, cursor: bool) -> Strip:
-        """A row's pieces as one strip of exactly `width` cells, its last cell the position bar.
-
-        The widget's style lies under the text's and the cursor's over both (under them, the
-        widget's background hid the cursor's: only its bold showed), and runs of one style are
-        merged: one escape sequence each, over SSH."""
         styles = self._line_styles()
-        base, over = styles["base"], (styles["cursor"] if cursor else None)
-        segments: list[Segment] = []
-        used = 0
-        room = width - 1
-        for t, style in pieces:
-            n = len(t) if t.isascii() else cell_len(t)
-            if used + n > room:
-                t = set_cell_size(t, room - used)
-                n = room - used
-            if not n:
-                continue
-            st = base + style if style else base
-            if over is not None:
-                st = st + over
-            if segments and segments[-1].style == st:
-                segments[-1] = Segment(segments[-1].text + t, st)
-            else:
-                segments.append(Segment(t, st))
-            used += n
-            if used >= room:
-                break
-        if used < room:
-            pad = base if over is None else base + over
-            if segments and segments[-1].style == pad:
-                segments[-1] = Segment(segments[-1].text + " " * (room - used), pad)
-            else:
-                segments.append(Segment(" " * (room - used), pad))
-        if room >= 0:
-            segments.append(Segment("▐", styles["thumb"]) if bar else Segment(" ", base))
-        return Strip(segments, max(0, width))
+        return line_strip(pieces, width, styles["base"], styles["cursor"] if cursor else None,
+                          styles["thumb"] if bar else None)
 
     def on_resize(self) -> None:
         self._scroll_cursor_into_view()
@@ -320,7 +282,19 @@ class VirtualList(Widget, can_focus=True):
         if not self._scroll_cursor_into_view():
             self.refresh_row(old)
             self.refresh_row(index)
+        elif not self._prefetching:
+            self._prefetching = True
+            self.call_after_refresh(self._prefetch)
         self.post_message(self.Highlighted(self, self.current))
+
+    def _prefetch(self) -> None:
+        """Read the pages a screen above and below the view once this frame is out, so the next
+        page key finds its rows cached (a page read is a few ms at a million rows)."""
+        self._prefetching = False
+        height = max(1, self.size.height)
+        for index in (self.top - height, self.top + 2 * height):
+            if 0 <= index < self.total and index // PAGE not in self._pages:
+                self.row(index)
 
     def refresh_row(self, index: int) -> None:
         """Repaint one row: its text only, not the scrollbar beside it (bytes over SSH)."""
