@@ -52,6 +52,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from common import pct
+
 KEYS = {  # measure -> (key, character) as the terminal driver would post them
     "cursor move (j)": ("j", "j"),
     "page down": ("pagedown", None),
@@ -60,11 +62,6 @@ KEYS = {  # measure -> (key, character) as the terminal driver would post them
     "pane switch (2/1)": ("2", "2"),
     "filter: one character": ("x", "x"),
 }
-
-
-def _pct(values: list[float], q: float) -> float:
-    s = sorted(values)
-    return s[min(len(s) - 1, int(round(q * (len(s) - 1))))]
 
 
 def _peak_rss_mib() -> float:
@@ -316,14 +313,14 @@ def run(args: Any) -> list[dict[str, Any]]:
 
     ref = args.ref_db
     for m in KEYS:
-        for stat, fn in (("median", statistics.median), ("p99", lambda v: _pct(v, 0.99))):
+        for stat, fn in (("median", statistics.median), ("p99", lambda v: pct(v, 0.99))):
             val = fn([x for x in keystat(args.db, m, 0) if x == x])
             rv = fn([x for x in keystat(ref, m, 0) if x == x]) if ref else None
             row("keystroke", f"{m} {stat}", val, "ms", rv)
     if floor:    # the same figures against the Textual floor (bench/floor.py)
         label = _size_label(args.db)
         for m in KEYS:
-            for stat, fn in (("median", statistics.median), ("p99", lambda v: _pct(v, 0.99))):
+            for stat, fn in (("median", statistics.median), ("p99", lambda v: pct(v, 0.99))):
                 val = fn([x for x in keystat(args.db, m, 0) if x == x])
                 fv = [x for s in floor for x in s["keys"][0][m] if x == x]
                 row("floor", f"{m} {stat}: console {label} vs minimal Textual app", val, "ms",

@@ -41,6 +41,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from common import pct, permittui_argv
+
 CUSTOMERS = 40
 ENTRIES = ("AI.C.2.a", "AI.S.1.a", "AI.W.4.a", "AI.W.3.a", "AI.S.2.a")
 OUTCOMES = [
@@ -51,16 +53,6 @@ OUTCOMES = [
     ("request-info", {}),
     ("refer", {"inspector": "Dr. Imre"}),
 ]
-
-
-def _permittui() -> list[str]:
-    exe = Path(sys.executable).parent / "permittui"
-    return [str(exe)] if exe.exists() else [sys.executable, "-m", "permittui"]
-
-
-def _pct(values: list[float], q: float) -> float:
-    s = sorted(values)
-    return s[min(len(s) - 1, int(round(q * (len(s) - 1))))]
 
 
 def build(path: Path, requests: int, seed: int = 1) -> None:
@@ -99,8 +91,8 @@ PAGE = 4096 + 24     # a WAL frame
 
 
 def _stats(values: list[float]) -> dict[str, float]:
-    return {"n": len(values), "p50": round(statistics.median(values), 2), "p90": round(_pct(values, 0.90), 2),
-            "p99": round(_pct(values, 0.99), 2), "max": round(max(values), 2)}
+    return {"n": len(values), "p50": round(statistics.median(values), 2), "p90": round(pct(values, 0.90), 2),
+            "p99": round(pct(values, 0.99), 2), "max": round(max(values), 2)}
 
 
 def _fsync_block(fd: int, n: int, start: int) -> list[float]:
@@ -191,14 +183,14 @@ def run(requests: int = 3600, timed: int = 1000, bulk: int = 500, cli: int = 0, 
             env = {**os.environ, "PERMITTUI_OFFICER": "bench"}
             t = time.perf_counter()
             for rid in itertools.islice(ids, cli):
-                r = subprocess.run([*_permittui(), "decide", rid, "approve", "--db", str(db)],
+                r = subprocess.run([*permittui_argv(), "decide", rid, "approve", "--db", str(db)],
                                    capture_output=True, text=True, env=env)
                 if r.returncode != 0:
                     raise SystemExit(f"permittui decide failed: {r.stderr.strip()}")
             figures["cli_n"] = cli
             figures["cli_s"] = round(time.perf_counter() - t, 2)
 
-        v = subprocess.run([*_permittui(), "audit", "verify", "--db", str(db)], capture_output=True, text=True)
+        v = subprocess.run([*permittui_argv(), "audit", "verify", "--db", str(db)], capture_output=True, text=True)
         figures["audit_verify"] = "ok" if v.returncode == 0 else v.stderr.strip()
     finally:
         if keep is None:

@@ -30,6 +30,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from common import pct, permittui_argv
+
 from permittui.formats.csl import CSV_COLUMNS
 
 # ── a synthetic list ───────────────────────────────────────────────────────────────────────
@@ -218,16 +220,6 @@ def probe_names(rows: list[dict[str, str]], n: int, seed: int = 2) -> list[tuple
 
 # ── measuring ──────────────────────────────────────────────────────────────────────────────
 
-def _permittui() -> list[str]:
-    exe = Path(sys.executable).parent / "permittui"
-    return [str(exe)] if exe.exists() else [sys.executable, "-m", "permittui"]
-
-
-def _pct(values: list[float], q: float) -> float:
-    s = sorted(values)
-    return s[min(len(s) - 1, int(round(q * (len(s) - 1))))]
-
-
 def run(rows: int = 30_000, names: int = 300, seed: int = 1, keep: Path | None = None,
         quiet: bool = False) -> dict[str, Any]:
     from permittui.identity import Officer
@@ -252,9 +244,9 @@ def run(rows: int = 30_000, names: int = 300, seed: int = 1, keep: Path | None =
         env = {**os.environ, "PERMITTUI_OFFICER": "bench"}
         # Whole process: `permittui import screening` into a fresh database with the defaults.
         db1 = work / "process.db"
-        subprocess.run([*_permittui(), "init", "--db", str(db1)], check=True, capture_output=True, env=env)
+        subprocess.run([*permittui_argv(), "init", "--db", str(db1)], check=True, capture_output=True, env=env)
         t = time.perf_counter()
-        r = subprocess.run([*_permittui(), "import", "screening", str(csv_path), "--db", str(db1)],
+        r = subprocess.run([*permittui_argv(), "import", "screening", str(csv_path), "--db", str(db1)],
                            capture_output=True, text=True, env=env)
         figures["import_process_s"] = round(time.perf_counter() - t, 3)
         if r.returncode != 0:
@@ -290,7 +282,7 @@ def run(rows: int = 30_000, names: int = 300, seed: int = 1, keep: Path | None =
                 hits += bool(found)
             # Listed names as published must all be found (a check, not just a timing).
             missed = [n for i, (n, c) in enumerate(probes) if i % 3 == 0 and not screener.screen([n], c)]
-            figures.update(screen_median_ms=round(statistics.median(times), 3), screen_p99_ms=round(_pct(times, 0.99), 3),
+            figures.update(screen_median_ms=round(statistics.median(times), 3), screen_p99_ms=round(pct(times, 0.99), 3),
                            screen_max_ms=round(max(times), 3), screen_names=len(probes), screen_with_hits=hits,
                            listed_names_missed=len(missed))
             say(f"screen one name ({len(probes)} names): median {figures['screen_median_ms']:.2f} ms,"
