@@ -37,8 +37,7 @@ def refresh(conn: sqlite3.Connection, request_ids: Iterable[str] | None = None) 
 
     entries = load_entries(conn)
     today_iso = today().isoformat()
-    caps_full = frozenset(code for code, e in entries.items()
-                          if e.allow_list_cap is not None and cap_used(conn, code, today_iso) >= e.allow_list_cap)
+    caps_full = _FullCaps(conn, entries, today_iso)
     changed = 0
     if request_ids is None:
         id_lists: Iterable[list[str]] = _batches(
@@ -70,6 +69,23 @@ def refresh(conn: sqlite3.Connection, request_ids: Iterable[str] | None = None) 
     finally:
         conn.row_factory = None
     return changed
+
+
+class _FullCaps:
+    """`code in caps_full`: is the entry's allow-list cap reached? Counted when first asked, once:
+    a decision refreshes one request, which asks about its own entries, not about every capped
+    entry of the schedule (those counts were a third of a decision's work outside the sync)."""
+
+    def __init__(self, conn: sqlite3.Connection, entries: dict[str, ScheduleEntry], today_iso: str) -> None:
+        self.conn, self.entries, self.today_iso = conn, entries, today_iso
+        self.known: dict[str, bool] = {}
+
+    def __contains__(self, code: object) -> bool:
+        if code not in self.known:
+            e = self.entries.get(code)
+            cap = None if e is None else e.allow_list_cap
+            self.known[code] = cap is not None and cap_used(self.conn, code, self.today_iso) >= cap
+        return self.known[code]
 
 
 def cap_used(conn: sqlite3.Connection, code: str, today_iso: str) -> int:

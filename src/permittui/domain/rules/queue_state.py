@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Container
+
 from permittui.domain import flags as f
 from permittui.domain.models import Request, ScheduleEntry
 from permittui.domain.rules.classify import classify, red_lines
@@ -9,7 +11,7 @@ from permittui.domain.rules.due import due_date
 
 
 def queue_state(request: Request, entries: dict[str, ScheduleEntry], *, vetting: str, paused_days: int,
-                screening_open: bool = False, caps_full: frozenset[str] = frozenset(),
+                screening_open: bool = False, caps_full: Container[str] = frozenset(),
                 expired_grant: bool = False) -> tuple[str, int]:
     triggered, _ = classify(request, entries)
     bits = 0
