@@ -64,3 +64,50 @@ def test_the_cursor_line_has_a_background_of_its_own_in_every_colour_theme(db):
 
     for theme, (cursor, other) in drive(db, script, size=(100, 20)).items():
         assert len(cursor) == 1 and cursor.isdisjoint(other), theme
+
+
+def _many_requests(n: int) -> list[dict]:
+    from console_db import _day
+
+    return [{"id": f"REQ-{i:04d}", "kind": "access", "customer": ("acme", "blue", "cobalt")[i % 3],
+             "entries": ["AI.C.2.a"], "end_use": f"Research {i}", "submitted": _day(-(i % 80))}
+            for i in range(n)]
+
+
+def test_paging_through_reads_each_page_once_and_before_it_is_needed(tmp_path):
+    # After a frame that moved the view, the next pages are read (off the key's path): a page key
+    # then finds its rows cached, and walking the list reads each page of rows once.
+    from console_db import build_db
+
+    db = build_db(tmp_path, requests=_many_requests(700))
+
+    async def script(app, pilot):
+        await settle(pilot)
+        vl = app.pane_widget("queue").vlist
+        misses = 0
+        for _ in range(20):
+            before = vl.reads
+            vl.action_page_down()          # the key's own work, timed by nothing: did it read?
+            misses += vl.reads > before
+            await settle(pilot)
+        return vl.total, vl.cursor, vl.reads, misses
+
+    total, cursor, reads, misses = drive(db, script, size=(160, 50))
+    assert total == 700 and cursor == total - 1
+    assert misses == 0, "a page key had to read rows: the prefetch did not run ahead of it"
+    assert reads <= -(-total // 128) + 1
+
+
+def test_the_filter_line_opens_over_the_key_line_without_resizing_the_panes(db):
+    async def script(app, pilot):
+        await settle(pilot)
+        vl = app.pane_widget("queue").vlist
+        before = (vl.size, vl.region)
+        await pilot.press("slash")
+        await settle(pilot)
+        box = app.query_one("#filter")
+        return before, (vl.size, vl.region), box.region, app.query_one("#keys").region
+
+    before, after, box, keys = drive(db, script)
+    assert before == after            # no layout of the panes: only the bottom line changes
+    assert box == keys                # the filter line lies exactly over the key line
