@@ -45,6 +45,11 @@ def expected(store, where: str = "1", args: tuple = ()) -> list[tuple[str, str]]
     ("", "1", ()),
     ("kind:release", "kind = ?", ("release",)),
     ("due:<7d", "due < ?", ((dt.date.fromisoformat(TODAY) + dt.timedelta(days=7)).isoformat(),)),
+    # cap: reads open_entries' ranges, one stream per entry and status (a request naming two
+    # of the entries is in two streams and must come out once)
+    ("cap:AI.C", "id IN (SELECT request_id FROM request_entries WHERE code LIKE 'AI.C.%')", ()),
+    ("cap:AI.C kind:access", "kind = 'access' AND id IN (SELECT request_id FROM request_entries"
+     " WHERE code LIKE 'AI.C.%')", ()),
 ])
 def test_pages_forwards_and_backwards_equal_one_sorted_read(demo, text, where, args):
     source = QueueSource(demo, parse(text))
@@ -75,3 +80,53 @@ def test_a_page_row_carries_its_customer_and_entries(demo):
     finally:
         conn.close()
     assert row.customer_name == name and list(row.entries) == json.loads(entries)
+
+
+def _open_entries(path) -> tuple[set, set]:
+    """(what open_entries holds, what it must hold by its definition)."""
+    conn = sqlite3.connect(path)
+    try:
+        have = set(conn.execute("SELECT code, status, due, request_id FROM open_entries"))
+        want = set(conn.execute(
+            "SELECT j.value, r.status, r.due, r.id FROM requests r, json_each(r.entries) j WHERE r.status IN"
+            f" ({','.join('?' * len(OPEN))})", OPEN))
+        return have, want
+    finally:
+        conn.close()
+
+
+def test_open_entries_follow_every_kind_of_decision(tmp_path):
+    from permittui.store import decisions
+
+    path = tmp_path / "d.db"
+    store = init_store(path, Officer("alice", "alice"))
+    try:
+        for _ in load_demo(store):
+            pass
+        pending = [r[0] for r in store.conn.execute(
+            "SELECT id FROM requests WHERE status = 'pending' AND entries NOT LIKE '%.9.%' ORDER BY id LIMIT 6")]
+        decisions.decide(store, pending[0], "deny", reasons=["PARTY-UNVERIFIED"])
+        decisions.decide(store, pending[1], "request-info")
+        decisions.decide(store, pending[2], "refer", inspector="Dr. Imre")
+        decisions.decide(store, pending[3], "return", reasons=["RWA-INCOMPLETE"])
+        decisions.reverse(store, pending[3], note="recorded in error")
+        have, want = _open_entries(path)
+        assert have == want and len(want) > 100
+    finally:
+        store.close()
+
+
+def test_an_older_database_gets_open_entries_filled_when_opened(tmp_path):
+    from permittui.store.db import open_store
+
+    store = init_store(tmp_path / "demo.db", Officer("alice", "alice"))
+    for _ in load_demo(store):
+        pass
+    store.close()
+    conn = sqlite3.connect(tmp_path / "demo.db")   # as schema 2 left it: no table, no triggers
+    conn.executescript("DROP TRIGGER open_entries_insert; DROP TRIGGER open_entries_delete;"
+                       " DROP TRIGGER open_entries_update; DROP TABLE open_entries; PRAGMA user_version = 2;")
+    conn.close()
+    open_store(tmp_path / "demo.db", Officer("alice", "alice")).close()
+    have, want = _open_entries(tmp_path / "demo.db")
+    assert have == want and len(want) > 100

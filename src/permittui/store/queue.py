@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import heapq
+import itertools
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ from typing import Any, Protocol
 from permittui.domain.clock import today as _today
 from permittui.domain.filter import Filter
 from permittui.domain.flags import NAMES as FLAG_NAMES
+from permittui.domain.models import OPEN_STATUSES
 from permittui.store.db import Store
 from permittui.store.lookups import codes_under as _codes
 from permittui.store.lookups import customer_ids as _customer_ids
@@ -111,6 +113,8 @@ def filter_sql(store: Store, f: Filter, today: dt.date, hints: dict[str, Any] | 
             codes = _codes(store, t.values)
             alts.append("EXISTS (SELECT 1 FROM request_entries e WHERE e.request_id = r.id AND "
                         + _in("e.code", codes, params) + ")")
+            if hints is not None and not t.negate and "cap_codes" not in hints:
+                hints["cap_codes"] = codes
         elif t.field == "flag":
             bits = 0
             for v in t.values:
@@ -140,27 +144,40 @@ class QueueSource:
         # otherwise walk the queue index in order and test each row.
         few = hints.get("customers", CUSTOMER_INDEX_MAX + 1) <= CUSTOMER_INDEX_MAX
         self._index = "requests_customer_queue" if few else "requests_queue"
+        # An entry (cap:) among open requests: open_entries' (code, status, due, id) ranges.
+        opened = set(self.statuses) <= set(OPEN_STATUSES)
+        self._codes = hints.get("cap_codes") if opened and not few else None
         # Counting a filtered view walks every open request: the console does it off the UI thread.
         self.slow_count = bool(self._where) and not few
 
-    def _keys(self, status: str, extra: str, extra_params: list[Any], order: str, limit: int) -> list[Key]:
-        where = "r.status = ?" + (f" AND {extra}" if extra else "") + (f" AND {self._where}" if self._where else "")
-        sql = (f"SELECT r.due, r.id FROM requests r INDEXED BY {self._index}"
-               f" WHERE {where} ORDER BY {order} LIMIT ?")
-        return self.store.conn.execute(sql, [status, *extra_params, *self._params, limit]).fetchall()
+    def _keys(self, status: str, code: str | None, key: Key | None, backwards: bool, limit: int) -> list[Key]:
+        """One stream: the first `limit` keys after (before) `key` of one status, or of one
+        status and entry."""
+        due, rid = ("o.due", "o.request_id") if code is not None else ("r.due", "r.id")
+        where = ("o.code = ? AND o.status = ?" if code is not None else "r.status = ?")
+        if key is not None:
+            where += f" AND ({due}, {rid}) {'<' if backwards else '>'} (?, ?)"
+        if self._where:
+            where += f" AND {self._where}"
+        source = ("open_entries o JOIN requests r ON r.id = o.request_id" if code is not None
+                  else f"requests r INDEXED BY {self._index}")
+        order = f"{due} DESC, {rid} DESC" if backwards else f"{due}, {rid}"
+        args = [*([code] if code is not None else []), status, *(key or ()), *self._params, limit]
+        return self.store.conn.execute(f"SELECT {due}, {rid} FROM {source} WHERE {where} ORDER BY {order} LIMIT ?",
+                                       args).fetchall()
 
-    def _page(self, extra: str, args: list[Any], n: int, backwards: bool) -> list[QueueRow]:
-        """n rows in (due, id) order: each status's n first keys from its index range (the
-        unfiltered queue reads the index alone), merged, then only the n rows that won."""
-        order = "r.due DESC, r.id DESC" if backwards else "r.due, r.id"
+    def _page(self, key: Key | None, n: int, backwards: bool) -> list[QueueRow]:
+        """n rows in (due, id) order: each stream's n first keys from its index range (the
+        unfiltered queue reads the index alone), merged, then only the n rows that won. A
+        request naming two of the entries is in two streams: the merge meets it twice in a row."""
         with self.store.lock:
             # One read transaction: a commit between the two reads cannot change what they see.
             own = not self.store.conn.in_transaction
             if own:
                 self.store.conn.execute("BEGIN")
             try:
-                streams = [self._keys(s, extra, args, order, n) for s in self.statuses]
-                keys = list(heapq.merge(*streams, reverse=backwards))[:n]
+                streams = [self._keys(s, c, key, backwards, n) for s in self.statuses for c in (self._codes or [None])]
+                keys = [k for k, _ in itertools.groupby(heapq.merge(*streams, reverse=backwards))][:n]
                 ids = [k[1] for k in keys]
                 found = self.store.conn.execute(
                     f"SELECT {_QUEUE_COLUMNS} FROM requests r JOIN customers c ON c.id = r.customer_id"
@@ -175,12 +192,10 @@ class QueueSource:
         return rows
 
     def after(self, key: Key | None, n: int) -> list[QueueRow]:
-        extra, args = ("(r.due, r.id) > (?, ?)", list(key)) if key else ("", [])
-        return self._page(extra, args, n, backwards=False)
+        return self._page(key, n, backwards=False)
 
     def before(self, key: Key | None, n: int) -> list[QueueRow]:
-        extra, args = ("(r.due, r.id) < (?, ?)", list(key)) if key else ("", [])
-        return self._page(extra, args, n, backwards=True)
+        return self._page(key, n, backwards=True)
 
     def at_offset(self, offset: int, n: int) -> list[QueueRow]:
         """A jump into the middle (a dragged scrollbar): walk the keys only, index-only, up to

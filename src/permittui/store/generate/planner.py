@@ -16,6 +16,7 @@ from typing import Any
 from permittui.domain.clock import now_iso, today
 from permittui.identity import Officer
 from permittui.store import audit
+from permittui.store.schema import OPEN_ENTRIES_FILL
 from permittui.store.db import SCHEMA_VERSION, Store, open_store
 from permittui.store.rows import dumps
 from permittui.store.generate.vocab import SPAN_DAYS, OFFICERS, BULK_TABLES
@@ -138,8 +139,16 @@ class _Generator(_SetupMixin, _RequestsMixin, _DecisionsMixin):
                 conn.execute(f"PRAGMA {pragma}")
             conn.execute("ATTACH DATABASE ? AS side", (str(self.side_path),))
             conn.execute("BEGIN")
+            # SQLite copies b-trees as they are only into a table without triggers: the triggers
+            # that keep open_entries are dropped for the transfer, and the table filled at once.
+            triggers = [(name, sql) for kind, name, table, sql in schema if kind == "trigger" and table in side_tables]
+            for name, _ in triggers:
+                conn.execute(f'DROP TRIGGER "{name}"')
             for table in side_tables:
                 conn.execute(f"INSERT INTO main.{table} SELECT * FROM side.{table}")
+            conn.execute(OPEN_ENTRIES_FILL)
+            for _, sql in triggers:
+                conn.execute(sql)
             conn.execute("COMMIT")
             conn.execute("DETACH DATABASE side")
         _remove(self.side_path)
