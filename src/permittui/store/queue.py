@@ -147,8 +147,10 @@ class QueueSource:
         # An entry (cap:) among open requests: open_entries' (code, status, due, id) ranges.
         opened = set(self.statuses) <= set(OPEN_STATUSES)
         self._codes = hints.get("cap_codes") if opened and not few else None
-        # Counting a filtered view walks every open request: the console does it off the UI thread.
-        self.slow_count = bool(self._where) and not few
+        # Counting a filtered view walks every open request: the console does it off the UI thread
+        # (a few customers', or an entry's alone, are index ranges: counted at once).
+        entry_alone = self._codes is not None and sum(t.field != "status" for t in self.filter.terms) == 1
+        self.slow_count = bool(self._where) and not few and not entry_alone
 
     def _keys(self, status: str, code: str | None, key: Key | None, backwards: bool, limit: int) -> list[Key]:
         """One stream: the first `limit` keys after (before) `key` of one status, or of one
@@ -215,6 +217,8 @@ class QueueSource:
     def _count(self, extra: str, args: list[Any], store: Store | None = None) -> int:
         store = store or self.store
         total = 0
+        if self._codes is not None:     # an entry's open requests: their ranges, not every open request
+            return self._count_entries(extra.replace("r.due, r.id", "o.due, o.request_id"), args, store)
         with store.lock:
             for s in self.statuses:
                 where = "r.status = ?" + (f" AND {extra}" if extra else "") + (
@@ -223,6 +227,15 @@ class QueueSource:
                     f"SELECT COUNT(*) FROM requests r INDEXED BY {self._index} WHERE {where}",
                     [s, *args, *self._params]).fetchone()[0]
         return total
+
+    def _count_entries(self, extra: str, args: list[Any], store: Store) -> int:
+        codes, statuses = self._codes or [], self.statuses
+        where = (f"o.code IN ({','.join('?' * len(codes))}) AND o.status IN ({','.join('?' * len(statuses))})"
+                 + (f" AND {extra}" if extra else "") + (f" AND {self._where}" if self._where else ""))
+        with store.lock:
+            return store.conn.execute(
+                f"SELECT COUNT(DISTINCT o.request_id) FROM open_entries o JOIN requests r ON r.id = o.request_id"
+                f" WHERE {where}", [*codes, *statuses, *args, *self._params]).fetchone()[0]
 
     def count(self, store: Store | None = None) -> int:
         """The rows the filter admits; `store` may be another connection to the same file
