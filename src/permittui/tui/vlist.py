@@ -184,7 +184,7 @@ class VirtualList(Widget, can_focus=True):
 
     # ── rendering ───────────────────────────────────────────────────────────────────────────
     def style(self, name: str) -> Style:
-        """A component style (cursor, marked, overdue, soon, dim, alert, thumb) from the cache
+        """A component style (cursor, marked, overdue, soon, dim, alert) from the cache
         _line_styles keeps: looking one up walks the CSS (~0.1 ms), and renderers ask per row."""
         styles = self._line_styles()
         return styles[name] if name in styles else self._component_style(name)
