@@ -214,36 +214,34 @@ class QueueSource:
             return []
         return self.after(tuple(keys[offset - 1]), n)
 
-    def _count(self, extra: str, args: list[Any], store: Store | None = None) -> int:
+    def _count(self, before: Key | None, store: Store | None = None) -> int:
+        """How many rows the filter admits (before `before`, if given): an index range per
+        status, or for an entry (cap:) its open requests, each once."""
         store = store or self.store
-        total = 0
-        if self._codes is not None:     # an entry's open requests: their ranges, not every open request
-            return self._count_entries(extra.replace("r.due, r.id", "o.due, o.request_id"), args, store)
+        entries = self._codes is not None
+        due, rid = ("o.due", "o.request_id") if entries else ("r.due", "r.id")
+        where = f" AND ({due}, {rid}) < (?, ?)" if before is not None else ""
+        where += f" AND {self._where}" if self._where else ""
+        args = [*(before or ()), *self._params]
         with store.lock:
-            for s in self.statuses:
-                where = "r.status = ?" + (f" AND {extra}" if extra else "") + (
-                    f" AND {self._where}" if self._where else "")
-                total += store.conn.execute(
-                    f"SELECT COUNT(*) FROM requests r INDEXED BY {self._index} WHERE {where}",
-                    [s, *args, *self._params]).fetchone()[0]
-        return total
-
-    def _count_entries(self, extra: str, args: list[Any], store: Store) -> int:
-        codes, statuses = self._codes or [], self.statuses
-        where = (f"o.code IN ({','.join('?' * len(codes))}) AND o.status IN ({','.join('?' * len(statuses))})"
-                 + (f" AND {extra}" if extra else "") + (f" AND {self._where}" if self._where else ""))
-        with store.lock:
-            return store.conn.execute(
-                f"SELECT COUNT(DISTINCT o.request_id) FROM open_entries o JOIN requests r ON r.id = o.request_id"
-                f" WHERE {where}", [*codes, *statuses, *args, *self._params]).fetchone()[0]
+            if entries:
+                codes = self._codes or []
+                return store.conn.execute(
+                    f"SELECT COUNT(DISTINCT o.request_id) FROM open_entries o JOIN requests r ON r.id = o.request_id"
+                    f" WHERE o.code IN ({','.join('?' * len(codes))})"
+                    f" AND o.status IN ({','.join('?' * len(self.statuses))}){where}",
+                    [*codes, *self.statuses, *args]).fetchone()[0]
+            return sum(store.conn.execute(
+                f"SELECT COUNT(*) FROM requests r INDEXED BY {self._index} WHERE r.status = ?{where}",
+                [s, *args]).fetchone()[0] for s in self.statuses)
 
     def count(self, store: Store | None = None) -> int:
         """The rows the filter admits; `store` may be another connection to the same file
         (the console counts a slow filter on its background connection)."""
-        return self._count("", [], store)
+        return self._count(None, store)
 
     def position(self, key: Key) -> int:
-        return self._count("(r.due, r.id) < (?, ?)", list(key))
+        return self._count(key)
 
     def key_of(self, request_id: str) -> Key | None:
         """The sort key of a request if the filter admits it, else None (one primary-key read)."""
