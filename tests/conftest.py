@@ -13,10 +13,11 @@ import pytest
 
 from permittui.identity import Officer
 from permittui.store import imports
-from permittui.store.db import Store, init_store, open_store
+from permittui.store.db import init_store
 from permittui.store.demo import load_defaults
 
-from support import (CUSTOMERS_YAML, REQUESTS_YAML, SUBCOMMANDS, TODAY, argv_of, copy_db, permittui_exe,  # noqa: F401
+
+from support import (CUSTOMERS_YAML, stores_on, REQUESTS_YAML, SUBCOMMANDS, TODAY, argv_of, copy_db, permittui_exe,  # noqa: F401
                      run_in_process, run_process, table_dump)
 
 
@@ -70,16 +71,8 @@ def db_path(tmp_path: Path, files, _db_template) -> Path:
 @pytest.fixture
 def store_as(db_path):
     """Open the fixture database as a named officer: store_as('bob')."""
-    opened: list[Store] = []
-
-    def _open(name: str = "alice") -> Store:
-        s = open_store(db_path, Officer(name, name))
-        opened.append(s)
-        return s
-
-    yield _open
-    for s in opened:
-        s.close()
+    with stores_on(db_path) as open_as:
+        yield open_as
 
 
 # ── running the command ────────────────────────────────────────────────────────────────────────

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import locale
 import os
@@ -12,9 +13,13 @@ import sys
 import threading
 import time
 import traceback
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+
+from permittui.identity import Officer
+from permittui.store.db import Store, open_store
 
 TODAY = "2026-11-22"
 
@@ -187,3 +192,20 @@ def run_in_process(argv: list[str], env: dict | None, input: str | None, cwd: Pa
     assert not left, f"permittui {argv} left threads running: {left}"
     return subprocess.CompletedProcess(["permittui", *argv], code, _decoded(out_b.getvalue(), enc),
                                        _decoded(err_b.getvalue(), enc))
+
+
+@contextlib.contextmanager
+def stores_on(path: Path) -> Iterator[Callable[..., Store]]:
+    """Open a database as named officers (`open_as('bob')`), all closed at the end."""
+    opened: list[Store] = []
+
+    def open_as(name: str = "alice") -> Store:
+        store = open_store(path, Officer(name, name))
+        opened.append(store)
+        return store
+
+    try:
+        yield open_as
+    finally:
+        for store in opened:
+            store.close()

@@ -15,8 +15,10 @@ from permittui.formats.records import load_document
 from permittui.identity import Officer
 from permittui.paths import data_dir
 from permittui.store import decisions, imports, seed
-from permittui.store.db import Store, init_store, open_store
+from permittui.store.db import Store, init_store
 from permittui.store.findings import findings_for
+
+from support import stores_on
 
 SCHEDULE = """\
 schedule: {id: test-schedule, version: t1, status: draft}
@@ -101,16 +103,8 @@ def adb(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def as_(adb):
-    opened: list[Store] = []
-
-    def _open(name: str = "alice") -> Store:
-        s = open_store(adb, Officer(name, name))
-        opened.append(s)
-        return s
-
-    yield _open
-    for s in opened:
-        s.close()
+    with stores_on(adb) as open_as:
+        yield open_as
 
 
 def allow(store: Store, rid: str, code: str = "AI.T.1.a") -> dict:
