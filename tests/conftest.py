@@ -4,6 +4,7 @@ requests written as YAML, and runners for the `permittui` command: `cli` (in thi
 
 from __future__ import annotations
 
+import os
 import subprocess
 import textwrap
 from collections.abc import Callable
@@ -20,6 +21,10 @@ from permittui.store.demo import load_defaults
 from support import (CUSTOMERS_YAML, stores_on, REQUESTS_YAML, SUBCOMMANDS, TODAY, argv_of, copy_db, permittui_exe,  # noqa: F401
                      run_in_process, run_process, table_dump)
 
+# One clock for the whole suite, set when pytest loads this file: before any fixture of any scope
+# builds data, and inherited by every process a test starts. The real date never reaches a test
+# (the suite passes under `faketime '+1 year'`); a test that needs another day sets its own.
+os.environ["PERMITTUI_TODAY"] = TODAY
 
 @pytest.fixture(autouse=True)
 def _fixed_day(monkeypatch):

@@ -14,7 +14,12 @@ def today() -> dt.date:
 
 
 def now_iso() -> str:
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="microseconds").replace("+00:00", "Z")
+    """The time now, UTC; on the fixed day when PERMITTUI_TODAY is set, so timestamps and dates agree."""
+    now = dt.datetime.now(dt.timezone.utc)
+    fixed = os.environ.get("PERMITTUI_TODAY")
+    if fixed:
+        now = dt.datetime.combine(dt.date.fromisoformat(fixed), now.timetz())
+    return now.isoformat(timespec="microseconds").replace("+00:00", "Z")
 
 
 def add_days(day: str, days: int) -> str:
