@@ -61,8 +61,10 @@ def _ids(db: Path, sql: str) -> list[str]:
 def _copy(src: Path, dst: Path) -> Path:
     """A consistent copy (SQLite's backup), even with a WAL beside the source."""
     _remove(dst)
-    with contextlib.closing(sqlite3.connect(f"file:{src}?mode=ro", uri=True)) as a, \
-            contextlib.closing(sqlite3.connect(dst)) as b:
+    with (
+        contextlib.closing(sqlite3.connect(f"file:{src}?mode=ro", uri=True)) as a,
+        contextlib.closing(sqlite3.connect(dst)) as b,
+    ):
         a.backup(b)
     return dst
 
@@ -70,7 +72,7 @@ def _copy(src: Path, dst: Path) -> Path:
 def _show_id(db: Path) -> str:
     """A decided request whose `show` lists precedents (the most work show does), else the first."""
     ids = _ids(db, f"SELECT id FROM requests WHERE status IN {CLOSED} ORDER BY id LIMIT 20")
-    for rid in ids:   # untimed: also warms the page cache for the timed runs
+    for rid in ids:  # untimed: also warms the page cache for the timed runs
         out = subprocess.run([permittui(), "show", "--db", str(db), rid], capture_output=True, text=True)
         if out.returncode == 0 and "\nprecedents\n" in out.stdout:
             return rid
@@ -86,8 +88,9 @@ class Decider:
 
     def __call__(self) -> tuple[float, float]:
         for rid in self.pending:
-            wall, cpu, code = _time([permittui(), "decide", "--db", str(self.db), rid, "approve",
-                                     "--note", "bench: cli"], ok=(0, 1))
+            wall, cpu, code = _time(
+                [permittui(), "decide", "--db", str(self.db), rid, "approve", "--note", "bench: cli"], ok=(0, 1)
+            )
             if code == 0:
                 return wall, cpu
         raise RuntimeError(f"{self.db}: no pending request left to decide")
@@ -153,7 +156,7 @@ def plan(args: argparse.Namespace) -> dict[str, Any]:
 def run(args: Any = None) -> list[dict[str, Any]]:
     if args is None or isinstance(args, (list, tuple)):
         args = parser().parse_args(list(args or []))
-    defaults = parser().parse_args([])   # bench/run.py passes its own options: fill in ours
+    defaults = parser().parse_args([])  # bench/run.py passes its own options: fill in ours
     for key, value in vars(defaults).items():
         if getattr(args, key, None) is None:
             setattr(args, key, value)
@@ -163,13 +166,16 @@ def run(args: Any = None) -> list[dict[str, Any]]:
     cpu: dict[str, list[float]] = {n: [] for n in names}
     for i in range(args.runs):
         k = i % len(names)
-        for name in names[k:] + names[:k]:   # rotated, so no command always follows the same one
+        for name in names[k:] + names[:k]:  # rotated, so no command always follows the same one
             w, c = todo[name]()
             wall[name].append(w)
             cpu[name].append(c)
-        print(f"  run {i + 1}/{args.runs}: " + ", ".join(f"{wall[n][-1] * 1000:.0f}" for n in names) + " ms",
-              file=sys.stderr, flush=True)
-    for copy in OUT.glob("cli-decide-*.db"):   # the big copy (hundreds of MiB) is made afresh each run
+        print(
+            f"  run {i + 1}/{args.runs}: " + ", ".join(f"{wall[n][-1] * 1000:.0f}" for n in names) + " ms",
+            file=sys.stderr,
+            flush=True,
+        )
+    for copy in OUT.glob("cli-decide-*.db"):  # the big copy (hundreds of MiB) is made afresh each run
         _remove(copy)
     rows = []
     for label, times in (("", wall), (" [CPU]", cpu)):
@@ -177,9 +183,19 @@ def run(args: Any = None) -> list[dict[str, Any]]:
         for name in names:
             v = times[name]
             med = statistics.median(v)
-            rows.append({"section": "cli", "measure": name + label, "value": med * 1000, "unit": "ms",
-                         "lo": min(v) * 1000, "hi": max(v) * 1000, "runs": len(v), "reference": ref * 1000,
-                         "ratio": round(med / ref, 2)})
+            rows.append(
+                {
+                    "section": "cli",
+                    "measure": name + label,
+                    "value": med * 1000,
+                    "unit": "ms",
+                    "lo": min(v) * 1000,
+                    "hi": max(v) * 1000,
+                    "runs": len(v),
+                    "reference": ref * 1000,
+                    "ratio": round(med / ref, 2),
+                }
+            )
     return rows
 
 
@@ -187,8 +203,9 @@ def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--runs", type=int, default=20)
     p.add_argument("--big", default=str(OUT / "gen-1000000.db"), help="show on this database too, if it exists")
-    p.add_argument("--decide-db", default=str(OUT / "gen-100000.db"),
-                   help="decide on a copy of this database too, if it exists")
+    p.add_argument(
+        "--decide-db", default=str(OUT / "gen-100000.db"), help="decide on a copy of this database too, if it exists"
+    )
     return p
 
 

@@ -124,7 +124,7 @@ async def _key(app: Any, pilot: Any, key: str, char: str | None, settle: float =
     try:
         t1 = await asyncio.wait_for(RECORDER.waiter, 5.0)
     except asyncio.TimeoutError:
-        t1 = float("nan")   # the key changed nothing on screen
+        t1 = float("nan")  # the key changed nothing on screen
     if settle:
         await asyncio.sleep(settle)
     await _idle(app, pilot)
@@ -133,8 +133,9 @@ async def _key(app: Any, pilot: Any, key: str, char: str | None, settle: float =
     return (t1 - t0) * 1000, first, sum(b for _, b in frames)
 
 
-async def _keystrokes(app: Any, pilot: Any, keys: int) -> tuple[dict[str, list[float]], dict[str, list[int]],
-                                                             dict[str, list[int]]]:
+async def _keystrokes(
+    app: Any, pilot: Any, keys: int
+) -> tuple[dict[str, list[float]], dict[str, list[int]], dict[str, list[int]]]:
     """The timed key sequence, the same for the console and the floor (bench/floor.py): per
     measure, (latencies ms, answering frame bytes, bytes until quiet). Leaves the filter open."""
     lat: dict[str, list[float]] = {m: [] for m in KEYS}
@@ -233,13 +234,19 @@ def _subprocess(db: str, size: str, keys: int, filters: list[str], module: str =
     import json
     import subprocess
 
-    code = ("import gc; gc.disable(); import json, sys; sys.path.insert(0, %r); import %s; "
-            "print('@@' + json.dumps(%s._one(%r, %r, %d, %r)))") % (
-        str(Path(__file__).parent), module, module, db, size, keys, filters)
+    code = (
+        "import gc; gc.disable(); import json, sys; sys.path.insert(0, %r); import %s; "
+        "print('@@' + json.dumps(%s._one(%r, %r, %d, %r)))"
+    ) % (str(Path(__file__).parent), module, module, db, size, keys, filters)
     # Over SSH the terminal is usually 256 colours (ssh forwards TERM, not COLORTERM): --truecolor
     # measures a local truecolor terminal instead.
-    env = {**os.environ, "TEXTUAL_ANIMATIONS": "none", "PYTHONPATH": os.environ.get("BENCH_PYTHONPATH", ""),
-           "TERM": "xterm-256color", "COLORTERM": "truecolor" if TRUECOLOR else ""}
+    env = {
+        **os.environ,
+        "TEXTUAL_ANIMATIONS": "none",
+        "PYTHONPATH": os.environ.get("BENCH_PYTHONPATH", ""),
+        "TERM": "xterm-256color",
+        "COLORTERM": "truecolor" if TRUECOLOR else "",
+    }
     p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=600)
     line = next((l for l in p.stdout.splitlines() if l.startswith("@@")), None)
     if line is None:
@@ -256,8 +263,10 @@ def default_filters(db: str) -> list[str]:
 
     conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
     try:
-        (n_open,) = conn.execute("SELECT COUNT(*) FROM requests WHERE status IN"
-                                 " ('pending','info_requested','referred','awaiting_countersign')").fetchone()
+        (n_open,) = conn.execute(
+            "SELECT COUNT(*) FROM requests WHERE status IN"
+            " ('pending','info_requested','referred','awaiting_countersign')"
+        ).fetchone()
         rows = conn.execute("SELECT customer_id, COUNT(*) FROM requests GROUP BY customer_id").fetchall()
     finally:
         conn.close()
@@ -297,16 +306,23 @@ def run(args: Any) -> list[dict[str, Any]]:
     sessions: dict[str, list[dict[str, Any]]] = {d: [] for d in dbs}
     floor: list[dict[str, Any]] = []
     for _ in range(args.runs):
-        for d in dbs:      # alternate, so noise falls on all alike
+        for d in dbs:  # alternate, so noise falls on all alike
             sessions[d].append(_subprocess(d, args.size, args.keys, filters))
         if not args.no_floor:
             floor.append(_subprocess(args.db, args.size, args.keys, [], module="floor"))
     rows: list[dict[str, Any]] = []
 
     def row(section: str, measure: str, value: float, unit: str, ref: float | None, extra: str = "") -> None:
-        rows.append({"section": section, "measure": measure + extra, "value": round(value, 3), "unit": unit,
-                     "reference": None if ref is None else round(ref, 3),
-                     "ratio": None if not ref or ref != ref else round(value / ref, 3)})
+        rows.append(
+            {
+                "section": section,
+                "measure": measure + extra,
+                "value": round(value, 3),
+                "unit": unit,
+                "reference": None if ref is None else round(ref, 3),
+                "ratio": None if not ref or ref != ref else round(value / ref, 3),
+            }
+        )
 
     def keystat(d: str, m: str, which: int) -> list[float]:
         return [x for s in sessions[d] for x in s["keys"][which][m]]
@@ -317,25 +333,43 @@ def run(args: Any) -> list[dict[str, Any]]:
             val = fn([x for x in keystat(args.db, m, 0) if x == x])
             rv = fn([x for x in keystat(ref, m, 0) if x == x]) if ref else None
             row("keystroke", f"{m} {stat}", val, "ms", rv)
-    if floor:    # the same figures against the Textual floor (bench/floor.py)
+    if floor:  # the same figures against the Textual floor (bench/floor.py)
         label = _size_label(args.db)
         for m in KEYS:
             for stat, fn in (("median", statistics.median), ("p99", lambda v: pct(v, 0.99))):
                 val = fn([x for x in keystat(args.db, m, 0) if x == x])
                 fv = [x for s in floor for x in s["keys"][0][m] if x == x]
-                row("floor", f"{m} {stat}: console {label} vs minimal Textual app", val, "ms",
-                    fn(fv) if fv else None)
+                row("floor", f"{m} {stat}: console {label} vs minimal Textual app", val, "ms", fn(fv) if fv else None)
     for m in KEYS:
-        row("bytes", f"{m}: answering frame (median)", statistics.median(keystat(args.db, m, 1)), "B",
-            statistics.median(keystat(ref, m, 1)) if ref else None)
-        row("bytes", f"{m}: until quiet (median)", statistics.median(keystat(args.db, m, 2)), "B",
-            statistics.median(keystat(ref, m, 2)) if ref else None)
-    for name, unit in (("first screen bytes", "B"), ("peak rss MiB (headless)", "MiB"),
-                       ("first frame ms (headless)", "ms")):
+        row(
+            "bytes",
+            f"{m}: answering frame (median)",
+            statistics.median(keystat(args.db, m, 1)),
+            "B",
+            statistics.median(keystat(ref, m, 1)) if ref else None,
+        )
+        row(
+            "bytes",
+            f"{m}: until quiet (median)",
+            statistics.median(keystat(args.db, m, 2)),
+            "B",
+            statistics.median(keystat(ref, m, 2)) if ref else None,
+        )
+    for name, unit in (
+        ("first screen bytes", "B"),
+        ("peak rss MiB (headless)", "MiB"),
+        ("first frame ms (headless)", "ms"),
+    ):
         med, lo, hi = _summ([s[name] for s in sessions[args.db]])
         rmed = _summ([s[name] for s in sessions[ref]])[0] if ref else None
-        row("bytes" if unit == "B" else ("memory" if unit == "MiB" else "first frame"), name, med, unit, rmed,
-            f" [{lo:.0f}-{hi:.0f}]")
+        row(
+            "bytes" if unit == "B" else ("memory" if unit == "MiB" else "first frame"),
+            name,
+            med,
+            unit,
+            rmed,
+            f" [{lo:.0f}-{hi:.0f}]",
+        )
     for text in filters:
         med, lo, hi = _summ([s["filters"][text] for s in sessions[args.db]])
         rmed = _summ([s["filters"][text] for s in sessions[ref]])[0] if ref else None
@@ -352,8 +386,11 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--keys", type=int, default=60, help="cursor moves per session (other keys scale with it)")
     p.add_argument("--size", default="120x40")
     p.add_argument("--truecolor", action="store_true", help="COLORTERM=truecolor (default: 256 colours)")
-    p.add_argument("--no-floor", action="store_true",
-                   help="skip the Textual floor (a minimal Textual app's keystrokes, bench/floor.py)")
+    p.add_argument(
+        "--no-floor",
+        action="store_true",
+        help="skip the Textual floor (a minimal Textual app's keystrokes, bench/floor.py)",
+    )
     p.add_argument("--filter", action="append", help="a filter to time (default: a 1%% customer, entry+kind)")
     return p
 

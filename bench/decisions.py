@@ -71,28 +71,46 @@ def build(path: Path, requests: int, seed: int = 1) -> None:
         for _ in load_defaults(store):
             pass
         customers = path.with_suffix(".customers.yaml")
-        customers.write_text("customers:\n" + "".join(
-            f"  - id: C-{i:03d}\n    name: Bench Customer {i}\n    country: GB\n    sector: research\n"
-            f"    vetting: vetted\n" for i in range(CUSTOMERS)), encoding="utf-8")
+        customers.write_text(
+            "customers:\n"
+            + "".join(
+                f"  - id: C-{i:03d}\n    name: Bench Customer {i}\n    country: GB\n    sector: research\n"
+                f"    vetting: vetted\n"
+                for i in range(CUSTOMERS)
+            ),
+            encoding="utf-8",
+        )
         imports.import_customers(store, customers)
         base = dt.date(2026, 9, 1)
-        items = [Request(id=f"B-{i:05d}", kind="access", customer_id=f"C-{rng.randrange(CUSTOMERS):03d}",
-                         entries=(ENTRIES[i % len(ENTRIES)],), end_use=f"Bench end use {i}.",
-                         submitted=(base + dt.timedelta(days=rng.randrange(80))).isoformat())
-                 for i in range(requests)]
+        items = [
+            Request(
+                id=f"B-{i:05d}",
+                kind="access",
+                customer_id=f"C-{rng.randrange(CUSTOMERS):03d}",
+                entries=(ENTRIES[i % len(ENTRIES)],),
+                end_use=f"Bench end use {i}.",
+                submitted=(base + dt.timedelta(days=rng.randrange(80))).isoformat(),
+            )
+            for i in range(requests)
+        ]
         with store.write() as conn:
             imports.insert_requests(conn, items)
     finally:
         store.close()
 
 
-BLOCK = 125          # calls per block when alternating the checkpoint modes (about two checkpoints)
-PAGE = 4096 + 24     # a WAL frame
+BLOCK = 125  # calls per block when alternating the checkpoint modes (about two checkpoints)
+PAGE = 4096 + 24  # a WAL frame
 
 
 def _stats(values: list[float]) -> dict[str, float]:
-    return {"n": len(values), "p50": round(statistics.median(values), 2), "p90": round(pct(values, 0.90), 2),
-            "p99": round(pct(values, 0.99), 2), "max": round(max(values), 2)}
+    return {
+        "n": len(values),
+        "p50": round(statistics.median(values), 2),
+        "p90": round(pct(values, 0.90), 2),
+        "p99": round(pct(values, 0.99), 2),
+        "max": round(max(values), 2),
+    }
 
 
 def _fsync_block(fd: int, n: int, start: int) -> list[float]:
@@ -107,8 +125,15 @@ def _fsync_block(fd: int, n: int, start: int) -> list[float]:
     return out
 
 
-def run(requests: int = 3600, timed: int = 1000, bulk: int = 500, cli: int = 0, seed: int = 1,
-        keep: Path | None = None, quiet: bool = False) -> dict[str, Any]:
+def run(
+    requests: int = 3600,
+    timed: int = 1000,
+    bulk: int = 500,
+    cli: int = 0,
+    seed: int = 1,
+    keep: Path | None = None,
+    quiet: bool = False,
+) -> dict[str, Any]:
     from permittui.identity import Officer
     from permittui.store import decisions
     from permittui.store.db import open_store
@@ -134,9 +159,10 @@ def run(requests: int = 3600, timed: int = 1000, bulk: int = 500, cli: int = 0, 
         try:
             sync = store.conn.execute("PRAGMA synchronous").fetchone()[0]
             journal = store.conn.execute("PRAGMA journal_mode").fetchone()[0]
-            figures.update(synchronous={0: "OFF", 1: "NORMAL", 2: "FULL", 3: "EXTRA"}.get(sync, sync),
-                           journal_mode=journal)
-            for rid in itertools.islice(ids, 10):                  # warm up: caches, the WAL file
+            figures.update(
+                synchronous={0: "OFF", 1: "NORMAL", 2: "FULL", 3: "EXTRA"}.get(sync, sync), journal_mode=journal
+            )
+            for rid in itertools.islice(ids, 10):  # warm up: caches, the WAL file
                 decisions.decide(store, rid, "return", reasons=["RWA-INCOMPLETE"])
 
             times: dict[str, list[float]] = {"console": [], "inline": [], "disk": []}
@@ -148,7 +174,7 @@ def run(requests: int = 3600, timed: int = 1000, bulk: int = 500, cli: int = 0, 
                     if mode == "console":
                         store.start_checkpointer()
                     else:
-                        store.stop_checkpointer()                  # back to SQLite's auto-checkpoint
+                        store.stop_checkpointer()  # back to SQLite's auto-checkpoint
                     for i, rid in enumerate(itertools.islice(ids, n)):
                         outcome, kwargs = OUTCOMES[(block * BLOCK + i) % len(OUTCOMES)]
                         t = time.perf_counter()
@@ -162,8 +188,13 @@ def run(requests: int = 3600, timed: int = 1000, bulk: int = 500, cli: int = 0, 
             store.start_checkpointer()
             figures["decide_p50_ms_by_outcome"] = {o: round(statistics.median(v), 2) for o, v in by_outcome.items()}
             console, inline, disk = (_stats(times[k]) for k in ("console", "inline", "disk"))
-            figures.update({f"decide_{k}_ms": v for k, v in console.items() if k != "n"}, decide_n=console["n"],
-                           inline=inline, disk=disk, checkpoints=runs)
+            figures.update(
+                {f"decide_{k}_ms": v for k, v in console.items() if k != "n"},
+                decide_n=console["n"],
+                inline=inline,
+                disk=disk,
+                checkpoints=runs,
+            )
 
             t = time.perf_counter()
             for rid in itertools.islice(ids, bulk):
@@ -183,8 +214,12 @@ def run(requests: int = 3600, timed: int = 1000, bulk: int = 500, cli: int = 0, 
             env = {**os.environ, "PERMITTUI_OFFICER": "bench"}
             t = time.perf_counter()
             for rid in itertools.islice(ids, cli):
-                r = subprocess.run([*permittui_argv(), "decide", rid, "approve", "--db", str(db)],
-                                   capture_output=True, text=True, env=env)
+                r = subprocess.run(
+                    [*permittui_argv(), "decide", rid, "approve", "--db", str(db)],
+                    capture_output=True,
+                    text=True,
+                    env=env,
+                )
                 if r.returncode != 0:
                     raise SystemExit(f"permittui decide failed: {r.stderr.strip()}")
             figures["cli_n"] = cli
@@ -197,22 +232,32 @@ def run(requests: int = 3600, timed: int = 1000, bulk: int = 500, cli: int = 0, 
             shutil.rmtree(work, ignore_errors=True)
     figures["rows"] = _rows(figures)
 
-    say(f"decisions bench: {requests} pending requests, journal {figures['journal_mode']},"
+    say(
+        f"decisions bench: {requests} pending requests, journal {figures['journal_mode']},"
         f" synchronous={figures['synchronous']}, in {figures['dir']}{'' if keep else ' (removed)'}"
-        f" (built in {figures['build_s']} s)")
+        f" (built in {figures['build_s']} s)"
+    )
     say(f"  {'measure':<52} {'console':>9} {'inline ckpt':>12} {'disk':>9}")
     for q in ("p50", "p90", "p99", "max"):
-        say(f"  {'decide, one call, back to back, ' + q:<52} {figures['decide_' + q + '_ms']:>6.2f} ms"
-            f" {figures['inline'][q]:>9.2f} ms {figures['disk'][q]:>6.2f} ms")
-    say(f"  {'  (n, checkpoints run by the thread)':<52} {figures['decide_n']:>9} {figures['inline']['n']:>12}"
-        f"   ({figures['checkpoints']} checkpoints)")
+        say(
+            f"  {'decide, one call, back to back, ' + q:<52} {figures['decide_' + q + '_ms']:>6.2f} ms"
+            f" {figures['inline'][q]:>9.2f} ms {figures['disk'][q]:>6.2f} ms"
+        )
+    say(
+        f"  {'  (n, checkpoints run by the thread)':<52} {figures['decide_n']:>9} {figures['inline']['n']:>12}"
+        f"   ({figures['checkpoints']} checkpoints)"
+    )
     for outcome, ms in figures["decide_p50_ms_by_outcome"].items():
         say(f"  {'  p50 of ' + outcome:<52} {ms:>6.2f} ms")
-    say(f"  {'bulk: ' + str(bulk) + ' approvals, store API, total':<52} {figures['bulk_s']:>7.2f} s"
-        f" {figures['bulk_inline_s']:>10.2f} s   ({figures['bulk_s'] * 1000 / max(bulk, 1):.2f} ms each)")
+    say(
+        f"  {'bulk: ' + str(bulk) + ' approvals, store API, total':<52} {figures['bulk_s']:>7.2f} s"
+        f" {figures['bulk_inline_s']:>10.2f} s   ({figures['bulk_s'] * 1000 / max(bulk, 1):.2f} ms each)"
+    )
     if cli:
-        say(f"  {'script: ' + str(cli) + ' `permittui decide` commands, total':<52} {figures['cli_s']:>7.2f} s"
-            f"   ({figures['cli_s'] * 1000 / cli:.0f} ms each)")
+        say(
+            f"  {'script: ' + str(cli) + ' `permittui decide` commands, total':<52} {figures['cli_s']:>7.2f} s"
+            f"   ({figures['cli_s'] * 1000 / cli:.0f} ms each)"
+        )
     say(f"  {'audit verify afterwards':<52} {figures['audit_verify']:>9}")
     return figures
 
@@ -224,16 +269,38 @@ def _rows(f: dict[str, Any]) -> list[dict[str, Any]]:
     rows = []
     for q in ("p50", "p90", "p99"):
         ours, ref = f[f"decide_{q}_ms"], f["inline"][q]
-        rows.append({"section": "decisions", "measure": f"decide one call {what} {q}; reference: inline checkpoint",
-                     "value": ours, "unit": "ms", "reference": ref, "ratio": round(ours / ref, 2) if ref else None})
+        rows.append(
+            {
+                "section": "decisions",
+                "measure": f"decide one call {what} {q}; reference: inline checkpoint",
+                "value": ours,
+                "unit": "ms",
+                "reference": ref,
+                "ratio": round(ours / ref, 2) if ref else None,
+            }
+        )
     for q in ("p50", "p99"):
-        rows.append({"section": "decisions", "measure": f"disk: write 14 pages + fdatasync, {q}",
-                     "value": f["disk"][q], "unit": "ms"})
-    rows.append({"section": "decisions", "measure": f"bulk: {f['bulk_n']} approvals, total; reference: inline checkpoint",
-                 "value": f["bulk_s"], "unit": "s", "reference": f["bulk_inline_s"],
-                 "ratio": round(f["bulk_s"] / f["bulk_inline_s"], 2) if f["bulk_inline_s"] else None})
-    rows.append({"section": "decisions", "measure": f"audit verify afterwards: {f['audit_verify']}", "value": None,
-                 "unit": ""})
+        rows.append(
+            {
+                "section": "decisions",
+                "measure": f"disk: write 14 pages + fdatasync, {q}",
+                "value": f["disk"][q],
+                "unit": "ms",
+            }
+        )
+    rows.append(
+        {
+            "section": "decisions",
+            "measure": f"bulk: {f['bulk_n']} approvals, total; reference: inline checkpoint",
+            "value": f["bulk_s"],
+            "unit": "s",
+            "reference": f["bulk_inline_s"],
+            "ratio": round(f["bulk_s"] / f["bulk_inline_s"], 2) if f["bulk_inline_s"] else None,
+        }
+    )
+    rows.append(
+        {"section": "decisions", "measure": f"audit verify afterwards: {f['audit_verify']}", "value": None, "unit": ""}
+    )
     return rows
 
 

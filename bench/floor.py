@@ -28,6 +28,7 @@ import gc
 import time
 from typing import Any
 
+import console
 from rich.segment import Segment
 from rich.style import Style
 from textual.app import App, ComposeResult
@@ -36,8 +37,6 @@ from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widgets import Input, Static
-
-import console
 
 ROWS = 1_000_000
 CURSOR = Style(color="black", bgcolor="bright_cyan")
@@ -134,7 +133,7 @@ class Floor(App[None]):
         self.call_after_refresh(self._after_first_frame)
 
     def _after_first_frame(self) -> None:
-        if not gc.isenabled():   # as permittui.tui.app.resume_gc
+        if not gc.isenabled():  # as permittui.tui.app.resume_gc
             gc.freeze()
             gc.enable()
 
@@ -171,11 +170,11 @@ async def _session(size: tuple[int, int], keys: int) -> dict[str, Any]:
 def _one(db: str, size: str, keys: int, filters: list[str]) -> dict[str, Any]:
     """One floor session (in a subprocess of bench/console.py; db and filters are not used)."""
     del db, filters
-    gc.disable()   # no-op when the subprocess did it before importing Textual, as it does
+    gc.disable()  # no-op when the subprocess did it before importing Textual, as it does
     w, h = (int(x) for x in size.lower().split("x"))
     console._install_driver()
     return asyncio.run(_session((w, h), keys))
 
 
-if __name__ == "__main__":   # a look at it: python bench/floor.py
+if __name__ == "__main__":  # a look at it: python bench/floor.py
     Floor().run()

@@ -38,7 +38,7 @@ from typing import Any
 BENCH = Path(__file__).resolve().parent
 OUT = BENCH / "out"
 SIZES = (10_000, 100_000, 1_000_000)
-RUNS = {10_000: 5, 100_000: 3, 1_000_000: 2}    # fewer runs where a run takes a minute or more
+RUNS = {10_000: 5, 100_000: 3, 1_000_000: 2}  # fewer runs where a run takes a minute or more
 
 Row = dict[str, Any]
 
@@ -49,6 +49,7 @@ def permittui() -> str:
 
 
 # ── measuring a command ──────────────────────────────────────────────────────────────────
+
 
 def _tree_rss_kib(pid: int) -> int:
     """Resident memory of a process and its descendants, from /proc (0 once it has gone)."""
@@ -92,7 +93,7 @@ def measure(cmd: list[str], env: dict[str, str] | None = None) -> dict[str, floa
     readers = [threading.Thread(target=drain, args=(n, s)) for n, s in (("out", proc.stdout), ("err", proc.stderr))]
     for t in readers:
         t.start()
-    _, status, usage = os.wait4(proc.pid, 0)       # reaped here, for its rusage
+    _, status, usage = os.wait4(proc.pid, 0)  # reaped here, for its rusage
     seconds = time.perf_counter() - start
     proc.returncode = code = os.waitstatus_to_exitcode(status)
     for t in readers:
@@ -101,18 +102,34 @@ def measure(cmd: list[str], env: dict[str, str] | None = None) -> dict[str, floa
     sampler.join()
     if code != 0:
         raise RuntimeError(f"{' '.join(cmd)} failed ({code}): {chunks['err'].decode(errors='replace').strip()[-500:]}")
-    return {"seconds": seconds, "rss_mib": usage.ru_maxrss / 1024, "tree_rss_mib": peak[0] / 1024,
-            "stdout": chunks["out"].decode(errors="replace")}
+    return {
+        "seconds": seconds,
+        "rss_mib": usage.ru_maxrss / 1024,
+        "tree_rss_mib": peak[0] / 1024,
+        "stdout": chunks["out"].decode(errors="replace"),
+    }
 
 
 def _rows(section: str, name: str, results: list[dict[str, float]]) -> list[Row]:
     rows = []
-    for key, measure_name, unit in (("seconds", "time", "s"), ("rss_mib", "peak RSS, largest process", "MiB"),
-                                    ("tree_rss_mib", "peak RSS, all processes", "MiB")):
+    for key, measure_name, unit in (
+        ("seconds", "time", "s"),
+        ("rss_mib", "peak RSS, largest process", "MiB"),
+        ("tree_rss_mib", "peak RSS, all processes", "MiB"),
+    ):
         values = [r[key] for r in results if r[key] == r[key]]
         if values:
-            rows.append({"section": section, "measure": f"{name}: {measure_name}", "value": statistics.median(values),
-                         "unit": unit, "lo": min(values), "hi": max(values), "runs": len(values)})
+            rows.append(
+                {
+                    "section": section,
+                    "measure": f"{name}: {measure_name}",
+                    "value": statistics.median(values),
+                    "unit": unit,
+                    "lo": min(values),
+                    "hi": max(values),
+                    "runs": len(values),
+                }
+            )
     return rows
 
 
@@ -122,6 +139,7 @@ def _remove(path: Path) -> None:
 
 
 # ── sections ─────────────────────────────────────────────────────────────────────────────
+
 
 def generated(n: int, fresh: bool = False) -> Path:
     """bench/out/gen-<n>.db, generated if missing (or if fresh)."""
@@ -141,11 +159,20 @@ def bench_generate(opts: argparse.Namespace) -> list[Row]:
         for i in range(opts.runs or RUNS.get(n, 3)):
             r = measure([permittui(), "generate", "--requests", str(n), "--db", str(path), "--force"])
             results.append(r)
-            _say(f"  generate {n:>9,}: {r['seconds']:6.1f} s, largest process {r['rss_mib']:.0f} MiB,"
-                 f" all {r['tree_rss_mib']:.0f} MiB   ({r['stdout'].strip()})")
+            _say(
+                f"  generate {n:>9,}: {r['seconds']:6.1f} s, largest process {r['rss_mib']:.0f} MiB,"
+                f" all {r['tree_rss_mib']:.0f} MiB   ({r['stdout'].strip()})"
+            )
         rows += _rows("generate", f"{n:,} requests", results)
-        rows.append({"section": "generate", "measure": f"{n:,} requests: database size",
-                     "value": path.stat().st_size / 2**20, "unit": "MiB", "runs": 1})
+        rows.append(
+            {
+                "section": "generate",
+                "measure": f"{n:,} requests: database size",
+                "value": path.stat().st_size / 2**20,
+                "unit": "MiB",
+                "runs": 1,
+            }
+        )
     return rows
 
 
@@ -185,12 +212,15 @@ def bench_decisions(opts: argparse.Namespace) -> list[Row]:
 
 def bench_screening(opts: argparse.Namespace) -> list[Row]:
     f = _module("screening").run(quiet=True)
-    return [{"section": "screening", "measure": measure_name, "value": f[key], "unit": unit}
-            for key, measure_name, unit in (
-                ("import_process_s", f"import a {f['rows']:,}-row list, whole process", "s"),
-                ("screener_load_ms", "load the screener", "ms"),
-                ("screen_median_ms", "screen one name, median", "ms"),
-                ("screen_p99_ms", "screen one name, p99", "ms"))]
+    return [
+        {"section": "screening", "measure": measure_name, "value": f[key], "unit": unit}
+        for key, measure_name, unit in (
+            ("import_process_s", f"import a {f['rows']:,}-row list, whole process", "s"),
+            ("screener_load_ms", "load the screener", "ms"),
+            ("screen_median_ms", "screen one name, median", "ms"),
+            ("screen_p99_ms", "screen one name, p99", "ms"),
+        )
+    ]
 
 
 def _console_like(module: str, opts: argparse.Namespace) -> list[Row]:
@@ -211,6 +241,7 @@ SECTIONS: dict[str, Callable[[argparse.Namespace], list[Row]]] = {
 
 # ── the table ────────────────────────────────────────────────────────────────────────────
 
+
 def _fmt(v: Any) -> str:
     if v is None:
         return ""
@@ -226,8 +257,18 @@ def table(rows: list[Row]) -> str:
     body = []
     for r in rows:
         spread = f"{_fmt(r['lo'])}-{_fmt(r['hi'])}" if r.get("lo") is not None else ""
-        body.append((r["section"], r["measure"], _fmt(r.get("value")), spread, r.get("unit", ""),
-                     _fmt(r.get("runs")), _fmt(r.get("reference")), _fmt(r.get("ratio"))))
+        body.append(
+            (
+                r["section"],
+                r["measure"],
+                _fmt(r.get("value")),
+                spread,
+                r.get("unit", ""),
+                _fmt(r.get("runs")),
+                _fmt(r.get("reference")),
+                _fmt(r.get("ratio")),
+            )
+        )
     widths = [max(len(h), *(len(b[i]) for b in body)) if body else len(h) for i, h in enumerate(head)]
     right = {2, 3, 5, 6, 7}
 
@@ -266,8 +307,9 @@ def main(argv: list[str] | None = None) -> int:
             if not opts.keep_going:
                 raise
             _say("".join(traceback.format_exception_only(type(e), e)).strip())
-            rows.append({"section": name, "measure": f"FAILED: {str(e).splitlines()[0][:100]}", "value": None,
-                         "unit": ""})
+            rows.append(
+                {"section": name, "measure": f"FAILED: {str(e).splitlines()[0][:100]}", "value": None, "unit": ""}
+            )
         _say(f"[{name}] {time.perf_counter() - started:.0f} s")
     print(table(rows))
     return 0

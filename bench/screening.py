@@ -45,12 +45,46 @@ SOURCES = [
     ("Sectoral Sanctions Identifications List (SSI) - Treasury Department", "SSI"),
     ("Non-SDN Chinese Military-Industrial Complex Companies List (CMIC) - Treasury Department", "CMIC"),
 ]
-COUNTRIES = ["RU", "CN", "IR", "KP", "SY", "BY", "AE", "HK", "TR", "PK", "VE", "MM", "CU", "LB", "IQ", "UA",
-             "KZ", "AM", "GE", "RS", "SG", "MY", "TH", "IN", "DE", "CY", "LV", "EE", "UZ", "KG"]
-CITIES = {"RU": ["Moscow", "Saint Petersburg", "Novosibirsk", "Yekaterinburg", "Kazan"],
-          "CN": ["Beijing", "Shanghai", "Shenzhen", "Chengdu", "Xi'an", "Wuhan"],
-          "IR": ["Tehran", "Isfahan", "Shiraz", "Tabriz"], "AE": ["Dubai", "Sharjah", "Abu Dhabi"],
-          "HK": ["Hong Kong", "Kowloon"], "TR": ["Istanbul", "Ankara", "Izmir"]}
+COUNTRIES = [
+    "RU",
+    "CN",
+    "IR",
+    "KP",
+    "SY",
+    "BY",
+    "AE",
+    "HK",
+    "TR",
+    "PK",
+    "VE",
+    "MM",
+    "CU",
+    "LB",
+    "IQ",
+    "UA",
+    "KZ",
+    "AM",
+    "GE",
+    "RS",
+    "SG",
+    "MY",
+    "TH",
+    "IN",
+    "DE",
+    "CY",
+    "LV",
+    "EE",
+    "UZ",
+    "KG",
+]
+CITIES = {
+    "RU": ["Moscow", "Saint Petersburg", "Novosibirsk", "Yekaterinburg", "Kazan"],
+    "CN": ["Beijing", "Shanghai", "Shenzhen", "Chengdu", "Xi'an", "Wuhan"],
+    "IR": ["Tehran", "Isfahan", "Shiraz", "Tabriz"],
+    "AE": ["Dubai", "Sharjah", "Abu Dhabi"],
+    "HK": ["Hong Kong", "Kowloon"],
+    "TR": ["Istanbul", "Ankara", "Izmir"],
+}
 
 # Name parts, from several languages, so keys vary as a real list's do.
 ROOTS = """
@@ -76,8 +110,30 @@ KIND = """
 Company Corporation Group Holding Enterprise Institute Bureau Center Centre Factory Plant Works Office
 Laboratory Academy University Design-Bureau Association Consortium Agency Services Solutions Partners
 """.split()
-LEGAL = ["LLC", "Ltd", "Ltd.", "Co., Ltd.", "Company Limited", "GmbH", "OOO", "OAO", "JSC", "PJSC", "AO",
-         "FZE", "FZCO", "S.A.", "Pvt. Ltd.", "Inc.", "Corp.", "LLP", "PLC", "Limited", "Sdn Bhd", "A.S."]
+LEGAL = [
+    "LLC",
+    "Ltd",
+    "Ltd.",
+    "Co., Ltd.",
+    "Company Limited",
+    "GmbH",
+    "OOO",
+    "OAO",
+    "JSC",
+    "PJSC",
+    "AO",
+    "FZE",
+    "FZCO",
+    "S.A.",
+    "Pvt. Ltd.",
+    "Inc.",
+    "Corp.",
+    "LLP",
+    "PLC",
+    "Limited",
+    "Sdn Bhd",
+    "A.S.",
+]
 FIRST = """
 Aleksandr Alexei Andrei Boris Dmitri Evgeny Igor Ivan Konstantin Mikhail Nikolai Oleg Pavel Sergei Vladimir
 Yuri Anna Elena Irina Natalia Olga Svetlana Tatiana Wei Jun Li Ming Hua Jian Xiaoping Yong Mohammad Ali
@@ -92,11 +148,46 @@ Hosseini Mohammadi Rezaei Ahmadi Karimi Moradi Hashemi Rahimi Jafari Kazemi Sade
 Yilmaz Kaya Demir Sahin Celik Yildiz Ozturk Aydin Arslan Dogan Kim Pak Ri Choe Jang Kang Hovhannisyan
 """.split()
 # Latin -> a plausible second transliteration, as aliases on a real list often differ.
-TRANSLIT_VARIANTS = [("iy", "y"), ("ei", "ey"), ("kh", "h"), ("ts", "tz"), ("yu", "iu"), ("ya", "ia"),
-                     ("v", "w"), ("ou", "u"), ("j", "dj"), ("zh", "j"), ("x", "ks"), ("y", "i")]
-CYRILLIC = str.maketrans({"a": "а", "b": "б", "v": "в", "g": "г", "d": "д", "e": "е", "z": "з", "i": "и",
-                          "k": "к", "l": "л", "m": "м", "n": "н", "o": "о", "p": "п", "r": "р", "s": "с",
-                          "t": "т", "u": "у", "f": "ф", "h": "х", "c": "ц", "y": "ы"})
+TRANSLIT_VARIANTS = [
+    ("iy", "y"),
+    ("ei", "ey"),
+    ("kh", "h"),
+    ("ts", "tz"),
+    ("yu", "iu"),
+    ("ya", "ia"),
+    ("v", "w"),
+    ("ou", "u"),
+    ("j", "dj"),
+    ("zh", "j"),
+    ("x", "ks"),
+    ("y", "i"),
+]
+CYRILLIC = str.maketrans(
+    {
+        "a": "а",
+        "b": "б",
+        "v": "в",
+        "g": "г",
+        "d": "д",
+        "e": "е",
+        "z": "з",
+        "i": "и",
+        "k": "к",
+        "l": "л",
+        "m": "м",
+        "n": "н",
+        "o": "о",
+        "p": "п",
+        "r": "р",
+        "s": "с",
+        "t": "т",
+        "u": "у",
+        "f": "ф",
+        "h": "х",
+        "c": "ц",
+        "y": "ы",
+    }
+)
 
 
 def _variant(rng: random.Random, word: str) -> str:
@@ -152,30 +243,43 @@ def _row(rng: random.Random, i: int) -> dict[str, str]:
     individual = rng.random() < 0.3
     name, aliases = _individual(rng) if individual else _entity(rng)
     countries = [rng.choice(COUNTRIES) for _ in range(rng.choice((1, 1, 1, 2, 3)))]
-    addresses = "; ".join(f"{rng.randint(1, 250)} {rng.choice(ROOTS)} Street, "
-                          f"{rng.choice(CITIES.get(c, ['Capital City']))}, , {rng.randint(10000, 99999)}, {c}"
-                          for c in countries)
+    addresses = "; ".join(
+        f"{rng.randint(1, 250)} {rng.choice(ROOTS)} Street, "
+        f"{rng.choice(CITIES.get(c, ['Capital City']))}, , {rng.randint(10000, 99999)}, {c}"
+        for c in countries
+    )
     row = dict.fromkeys(CSV_COLUMNS, "")
-    row.update({
-        "_id": f"{i:08x}{rng.getrandbits(96):024x}", "source": source,
-        "entity_number": str(rng.randint(10000, 99999)) if short == "SDN" else "",
-        "type": "Individual" if individual else "Entity",
-        "programs": rng.choice(["RUSSIA-EO14024", "IRAN", "CMIC-EO13959", "NPWMD", "SYRIA", "DPRK3", ""]),
-        "name": name, "addresses": addresses,
-        "federal_register_notice": f"{rng.randint(80, 90)} FR {rng.randint(1000, 99999)}",
-        "start_date": f"20{rng.randint(10, 26):02d}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
-        "license_requirement": "For all items subject to the EAR." if short == "EL" else "",
-        "license_policy": "Presumption of denial." if short == "EL" else "",
-        "remarks": rng.choice(["", "", "Additional Sanctions Information - Subject to Secondary Sanctions",
-                               f"Linked To: {rng.choice(ROOTS).upper()} {rng.choice(ACTIVITY).upper()}"]),
-        "source_list_url": "https://www.bis.doc.gov/index.php/policy-guidance/lists-of-parties-of-concern",
-        "alt_names": "; ".join(aliases),
-        "citizenships": countries[0] if individual else "",
-        "nationalities": countries[0] if individual and rng.random() < 0.5 else "",
-        "dates_of_birth": f"19{rng.randint(40, 99)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
-        if individual else "",
-        "source_information_url": "https://www.trade.gov/consolidated-screening-list",
-    })
+    row.update(
+        {
+            "_id": f"{i:08x}{rng.getrandbits(96):024x}",
+            "source": source,
+            "entity_number": str(rng.randint(10000, 99999)) if short == "SDN" else "",
+            "type": "Individual" if individual else "Entity",
+            "programs": rng.choice(["RUSSIA-EO14024", "IRAN", "CMIC-EO13959", "NPWMD", "SYRIA", "DPRK3", ""]),
+            "name": name,
+            "addresses": addresses,
+            "federal_register_notice": f"{rng.randint(80, 90)} FR {rng.randint(1000, 99999)}",
+            "start_date": f"20{rng.randint(10, 26):02d}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
+            "license_requirement": "For all items subject to the EAR." if short == "EL" else "",
+            "license_policy": "Presumption of denial." if short == "EL" else "",
+            "remarks": rng.choice(
+                [
+                    "",
+                    "",
+                    "Additional Sanctions Information - Subject to Secondary Sanctions",
+                    f"Linked To: {rng.choice(ROOTS).upper()} {rng.choice(ACTIVITY).upper()}",
+                ]
+            ),
+            "source_list_url": "https://www.bis.doc.gov/index.php/policy-guidance/lists-of-parties-of-concern",
+            "alt_names": "; ".join(aliases),
+            "citizenships": countries[0] if individual else "",
+            "nationalities": countries[0] if individual and rng.random() < 0.5 else "",
+            "dates_of_birth": f"19{rng.randint(40, 99)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+            if individual
+            else "",
+            "source_information_url": "https://www.trade.gov/consolidated-screening-list",
+        }
+    )
     return row
 
 
@@ -209,19 +313,25 @@ def probe_names(rows: list[dict[str, str]], n: int, seed: int = 2) -> list[tuple
                 name = name.translate(accents)
             if rng.random() < 0.5 and len(name) > 6:
                 j = rng.randrange(1, len(name) - 1)
-                name = name[:j] + name[j + 1:]
+                name = name[:j] + name[j + 1 :]
             out.append((f"{name} {rng.choice(LEGAL)}", rng.choice([country, "GB", ""])))
         else:
-            out.append((f"{rng.choice(['Acme', 'Northwind', 'Contoso', 'Fabrikam', 'Blue Yonder', 'Tailspin'])} "
-                        f"{rng.choice(ACTIVITY)} {rng.choice(['Ltd', 'GmbH', 'Inc.', 'SAS', ''])}".strip(),
-                        rng.choice(["GB", "US", "FR", "DE", "JP"])))
+            out.append(
+                (
+                    f"{rng.choice(['Acme', 'Northwind', 'Contoso', 'Fabrikam', 'Blue Yonder', 'Tailspin'])} "
+                    f"{rng.choice(ACTIVITY)} {rng.choice(['Ltd', 'GmbH', 'Inc.', 'SAS', ''])}".strip(),
+                    rng.choice(["GB", "US", "FR", "DE", "JP"]),
+                )
+            )
     return out
 
 
 # ── measuring ──────────────────────────────────────────────────────────────────────────────
 
-def run(rows: int = 30_000, names: int = 300, seed: int = 1, keep: Path | None = None,
-        quiet: bool = False) -> dict[str, Any]:
+
+def run(
+    rows: int = 30_000, names: int = 300, seed: int = 1, keep: Path | None = None, quiet: bool = False
+) -> dict[str, Any]:
     from permittui.identity import Officer
     from permittui.store import imports
     from permittui.store.db import init_store, open_store
@@ -238,16 +348,22 @@ def run(rows: int = 30_000, names: int = 300, seed: int = 1, keep: Path | None =
         figures["generate_s"] = round(time.perf_counter() - t, 3)
         figures["listed_names"] = sum(1 + len([a for a in r["alt_names"].split(";") if a.strip()]) for r in listed)
         figures["csv_mb"] = round(csv_path.stat().st_size / 1e6, 2)
-        say(f"list: {rows} rows, {figures['listed_names']} names and aliases, {figures['csv_mb']} MB"
-            f" (generated in {figures['generate_s']} s)")
+        say(
+            f"list: {rows} rows, {figures['listed_names']} names and aliases, {figures['csv_mb']} MB"
+            f" (generated in {figures['generate_s']} s)"
+        )
 
         env = {**os.environ, "PERMITTUI_OFFICER": "bench"}
         # Whole process: `permittui import screening` into a fresh database with the defaults.
         db1 = work / "process.db"
         subprocess.run([*permittui_argv(), "init", "--db", str(db1)], check=True, capture_output=True, env=env)
         t = time.perf_counter()
-        r = subprocess.run([*permittui_argv(), "import", "screening", str(csv_path), "--db", str(db1)],
-                           capture_output=True, text=True, env=env)
+        r = subprocess.run(
+            [*permittui_argv(), "import", "screening", str(csv_path), "--db", str(db1)],
+            capture_output=True,
+            text=True,
+            env=env,
+        )
         figures["import_process_s"] = round(time.perf_counter() - t, 3)
         if r.returncode != 0:
             raise SystemExit(f"import failed: {r.stderr.strip()}")
@@ -282,12 +398,19 @@ def run(rows: int = 30_000, names: int = 300, seed: int = 1, keep: Path | None =
                 hits += bool(found)
             # Listed names as published must all be found (a check, not just a timing).
             missed = [n for i, (n, c) in enumerate(probes) if i % 3 == 0 and not screener.screen([n], c)]
-            figures.update(screen_median_ms=round(statistics.median(times), 3), screen_p99_ms=round(pct(times, 0.99), 3),
-                           screen_max_ms=round(max(times), 3), screen_names=len(probes), screen_with_hits=hits,
-                           listed_names_missed=len(missed))
-            say(f"screen one name ({len(probes)} names): median {figures['screen_median_ms']:.2f} ms,"
+            figures.update(
+                screen_median_ms=round(statistics.median(times), 3),
+                screen_p99_ms=round(pct(times, 0.99), 3),
+                screen_max_ms=round(max(times), 3),
+                screen_names=len(probes),
+                screen_with_hits=hits,
+                listed_names_missed=len(missed),
+            )
+            say(
+                f"screen one name ({len(probes)} names): median {figures['screen_median_ms']:.2f} ms,"
                 f" p99 {figures['screen_p99_ms']:.2f} ms, max {figures['screen_max_ms']:.2f} ms;"
-                f" {hits} with hits; listed names missed: {len(missed)}")
+                f" {hits} with hits; listed names missed: {len(missed)}"
+            )
         finally:
             store.close()
     finally:

@@ -51,8 +51,14 @@ def _permittui() -> str:
     return str(exe) if exe.exists() else f"{sys.executable} -m permittui"
 
 
-def _first_frame(command: str, pattern: re.Pattern[str], size: tuple[int, int], env: dict[str, str],
-                 keys: list[str] | None = None, timeout: float = 60.0) -> tuple[float, float | None]:
+def _first_frame(
+    command: str,
+    pattern: re.Pattern[str],
+    size: tuple[int, int],
+    env: dict[str, str],
+    keys: list[str] | None = None,
+    timeout: float = 60.0,
+) -> tuple[float, float | None]:
     """Seconds from starting `command` in a new tmux session to `pattern` on screen, and the
     process's VmHWM in MiB after `keys` were sent (if any)."""
     session = f"pbench-{uuid.uuid4().hex[:8]}"
@@ -95,12 +101,18 @@ def run(args: Any) -> list[dict[str, Any]]:
         raise RuntimeError("bench/terminal.py needs tmux")
     w, h = (int(x) for x in args.size.lower().split("x"))
     home = Path(tempfile.mkdtemp(prefix="pbench-home-"))
-    env = {"TERM": "xterm-256color", "COLORTERM": "truecolor", "HOME": str(home),
-           "XDG_CONFIG_HOME": str(home / "config"), "PATH": os.environ.get("PATH", ""),
-           "TEXTUAL_ANIMATIONS": "none", "PERMITTUI_OFFICER": "bench"}
+    env = {
+        "TERM": "xterm-256color",
+        "COLORTERM": "truecolor",
+        "HOME": str(home),
+        "XDG_CONFIG_HOME": str(home / "config"),
+        "PATH": os.environ.get("PATH", ""),
+        "TEXTUAL_ANIMATIONS": "none",
+        "PERMITTUI_OFFICER": "bench",
+    }
     minimal = home / "minimal.py"
     minimal.write_text(MINIMAL)
-    keeper = f"pbench-keep-{uuid.uuid4().hex[:6]}"       # keeps the tmux server warm between runs
+    keeper = f"pbench-keep-{uuid.uuid4().hex[:6]}"  # keeps the tmux server warm between runs
     _tmux("new-session", "-d", "-s", keeper, "sleep 100000")
     try:
         # One untimed start of each, so every timed run finds the files in the page cache.
@@ -112,11 +124,17 @@ def run(args: Any) -> list[dict[str, Any]]:
         times: dict[str, list[float]] = {"minimal": [], **{db: [] for db in dbs}}
         rss: dict[str, list[float]] = {db: [] for db in dbs}
         for _ in range(args.runs):
-            times["minimal"].append(_first_frame(f"{sys.executable} {minimal}",
-                                                 re.compile("MINIMAL-FIRST-FRAME-42"), (w, h), env)[0])
+            times["minimal"].append(
+                _first_frame(f"{sys.executable} {minimal}", re.compile("MINIMAL-FIRST-FRAME-42"), (w, h), env)[0]
+            )
             for db in dbs:
-                t, r = _first_frame(f"{console} --db {db}", REQUEST_ID, (w, h), env,
-                                    keys=["j", "j", "NPage", "G", "g", "2", "1"] if args.memory else None)
+                t, r = _first_frame(
+                    f"{console} --db {db}",
+                    REQUEST_ID,
+                    (w, h),
+                    env,
+                    keys=["j", "j", "NPage", "G", "g", "2", "1"] if args.memory else None,
+                )
                 times[db].append(t)
                 if r is not None:
                     rss[db].append(r)
@@ -129,27 +147,58 @@ def run(args: Any) -> list[dict[str, Any]]:
 
     rows: list[dict[str, Any]] = []
     m = statistics.median(times["minimal"])
-    rows.append({"section": "first frame", "measure": f"minimal Textual app {stat(times['minimal'])}",
-                 "value": round(m * 1000, 1), "unit": "ms", "reference": None, "ratio": None})
+    rows.append(
+        {
+            "section": "first frame",
+            "measure": f"minimal Textual app {stat(times['minimal'])}",
+            "value": round(m * 1000, 1),
+            "unit": "ms",
+            "reference": None,
+            "ratio": None,
+        }
+    )
     for db in dbs:
         v = statistics.median(times[db])
         name = Path(db).name
-        rows.append({"section": "first frame", "measure": f"console {name} vs minimal {stat(times[db])}",
-                     "value": round(v * 1000, 1), "unit": "ms", "reference": round(m * 1000, 1),
-                     "ratio": round(v / m, 3)})
+        rows.append(
+            {
+                "section": "first frame",
+                "measure": f"console {name} vs minimal {stat(times[db])}",
+                "value": round(v * 1000, 1),
+                "unit": "ms",
+                "reference": round(m * 1000, 1),
+                "ratio": round(v / m, 3),
+            }
+        )
     if args.ref_db:
         v, r = statistics.median(times[args.db]), statistics.median(times[args.ref_db])
-        rows.append({"section": "first frame", "measure": f"console {Path(args.db).name} vs {Path(args.ref_db).name}",
-                     "value": round(v * 1000, 1), "unit": "ms", "reference": round(r * 1000, 1),
-                     "ratio": round(v / r, 3)})
+        rows.append(
+            {
+                "section": "first frame",
+                "measure": f"console {Path(args.db).name} vs {Path(args.ref_db).name}",
+                "value": round(v * 1000, 1),
+                "unit": "ms",
+                "reference": round(r * 1000, 1),
+                "ratio": round(v / r, 3),
+            }
+        )
     for db in dbs:
         if rss[db]:
-            ref = statistics.median(rss[args.ref_db]) if args.ref_db and rss[args.ref_db] and db != args.ref_db else None
+            ref = (
+                statistics.median(rss[args.ref_db]) if args.ref_db and rss[args.ref_db] and db != args.ref_db else None
+            )
             v = statistics.median(rss[db])
-            rows.append({"section": "memory", "measure": f"console {Path(db).name} peak RSS (VmHWM, tmux)"
-                                                         f" [{min(rss[db]):.0f}-{max(rss[db]):.0f}]",
-                         "value": round(v, 1), "unit": "MiB", "reference": None if ref is None else round(ref, 1),
-                         "ratio": None if ref is None else round(v / ref, 3)})
+            rows.append(
+                {
+                    "section": "memory",
+                    "measure": f"console {Path(db).name} peak RSS (VmHWM, tmux)"
+                    f" [{min(rss[db]):.0f}-{max(rss[db]):.0f}]",
+                    "value": round(v, 1),
+                    "unit": "MiB",
+                    "reference": None if ref is None else round(ref, 1),
+                    "ratio": None if ref is None else round(v / ref, 3),
+                }
+            )
     return rows
 
 

@@ -11,20 +11,29 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from support import (
+    CUSTOMERS_YAML,
+    REQUESTS_YAML,
+    SUBCOMMANDS,
+    TODAY,
+    argv_of,
+    copy_db,
+    permittui_exe,  # noqa: F401
+    run_in_process,
+    run_process,
+    stores_on,
+)
 
 from permittui.identity import Officer
 from permittui.store import imports
 from permittui.store.db import init_store
 from permittui.store.demo import load_defaults
 
-
-from support import (CUSTOMERS_YAML, stores_on, REQUESTS_YAML, SUBCOMMANDS, TODAY, argv_of, copy_db, permittui_exe,  # noqa: F401
-                     run_in_process, run_process, table_dump)
-
 # One clock for the whole suite, set when pytest loads this file: before any fixture of any scope
 # builds data, and inherited by every process a test starts. The real date never reaches a test
 # (the suite passes under `faketime '+1 year'`); a test that needs another day sets its own.
 os.environ["PERMITTUI_TODAY"] = TODAY
+
 
 @pytest.fixture(autouse=True)
 def _fixed_day(monkeypatch):
@@ -84,13 +93,19 @@ def store_as(db_path):
 
 Runner = Callable[..., subprocess.CompletedProcess]
 
+
 @pytest.fixture
 def cli_proc(tmp_path) -> Runner:
     """Run the installed command in a process of its own: cli_proc('show', 'R-1', db=path) -> CompletedProcess.
     For what only a real process shows: the entry point, its exit status, identity from the OS."""
 
-    def run(*args: str, db: Path | None = None, officer: str | None = None, env: dict | None = None,
-            input: str | None = None) -> subprocess.CompletedProcess:
+    def run(
+        *args: str,
+        db: Path | None = None,
+        officer: str | None = None,
+        env: dict | None = None,
+        input: str | None = None,
+    ) -> subprocess.CompletedProcess:
         return run_process(argv_of(args, db, officer), env, input, tmp_path)
 
     return run
@@ -101,8 +116,13 @@ def cli(tmp_path) -> Runner:
     """Run the command in this process through permittui.cli.main (a process of its own costs ~0.2 s):
     cli('show', 'R-1', db=path) -> CompletedProcess. The console (no subcommand) still gets a real process."""
 
-    def run(*args: str, db: Path | None = None, officer: str | None = None, env: dict | None = None,
-            input: str | None = None) -> subprocess.CompletedProcess:
+    def run(
+        *args: str,
+        db: Path | None = None,
+        officer: str | None = None,
+        env: dict | None = None,
+        input: str | None = None,
+    ) -> subprocess.CompletedProcess:
         argv = argv_of(args, db, officer)
         if not SUBCOMMANDS.intersection(args):
             return run_process(argv, env, input, tmp_path)

@@ -121,8 +121,21 @@ def copy_db(template: Path, dest: Path) -> Path:
 
 
 # Without one of these the command opens the console: that only ever runs in a process of its own.
-SUBCOMMANDS = {"init", "import", "export", "show", "decide", "countersign", "screen", "disposition", "audit",
-                "generate", "-h", "--help", "--version"}
+SUBCOMMANDS = {
+    "init",
+    "import",
+    "export",
+    "show",
+    "decide",
+    "countersign",
+    "screen",
+    "disposition",
+    "audit",
+    "generate",
+    "-h",
+    "--help",
+    "--version",
+}
 
 
 def argv_of(args: tuple[str, ...], db: Path | None, officer: str | None) -> list[str]:
@@ -137,9 +150,10 @@ def argv_of(args: tuple[str, ...], db: Path | None, officer: str | None) -> list
 def run_process(argv: list[str], env: dict | None, input: str | None, cwd: Path) -> subprocess.CompletedProcess:
     e = dict(os.environ)
     e.update(env or {})
-    e = {k: v for k, v in e.items() if v is not None}      # None: not set
-    return subprocess.run([permittui_exe(), *argv], capture_output=True, text=True, env=e, input=input, timeout=60,
-                          cwd=cwd)
+    e = {k: v for k, v in e.items() if v is not None}  # None: not set
+    return subprocess.run(
+        [permittui_exe(), *argv], capture_output=True, text=True, env=e, input=input, timeout=60, cwd=cwd
+    )
 
 
 def _decoded(data: bytes, encoding: str) -> str:
@@ -186,12 +200,14 @@ def run_in_process(argv: list[str], env: dict | None, input: str | None, cwd: Pa
         err.flush()
     # A real process ends its threads with it; here a command must not leave one running (a store not closed).
     deadline = time.monotonic() + 2
-    while (left := [t for t in threading.enumerate() if t not in threads_before and t.is_alive()]) \
-            and time.monotonic() < deadline:
+    while (
+        left := [t for t in threading.enumerate() if t not in threads_before and t.is_alive()]
+    ) and time.monotonic() < deadline:
         time.sleep(0.01)
     assert not left, f"permittui {argv} left threads running: {left}"
-    return subprocess.CompletedProcess(["permittui", *argv], code, _decoded(out_b.getvalue(), enc),
-                                       _decoded(err_b.getvalue(), enc))
+    return subprocess.CompletedProcess(
+        ["permittui", *argv], code, _decoded(out_b.getvalue(), enc), _decoded(err_b.getvalue(), enc)
+    )
 
 
 @contextlib.contextmanager

@@ -7,6 +7,7 @@ import io
 from pathlib import Path
 
 import pytest
+from support import stores_on
 
 from permittui.cli.show import show
 from permittui.domain import flags
@@ -17,8 +18,6 @@ from permittui.paths import data_dir
 from permittui.store import decisions, imports, seed
 from permittui.store.db import Store, init_store
 from permittui.store.findings import findings_for
-
-from support import stores_on
 
 SCHEDULE = """\
 schedule: {id: test-schedule, version: t1, status: draft}
@@ -48,8 +47,14 @@ entries:
 
 def customers_yaml(extra: int) -> str:
     lines = ["customers:"]
-    rows = [("C1", "Alpha Defence Ltd", "vetted"), ("C2", "Beta Security", "vetted"), ("C3", "Gamma Labs", "vetted"),
-            ("C4", "Delta Cyber", "vetted"), ("C5", "Epsilon Research", "vetted"), ("CS", "Sigma Analytics", "suspended")]
+    rows = [
+        ("C1", "Alpha Defence Ltd", "vetted"),
+        ("C2", "Beta Security", "vetted"),
+        ("C3", "Gamma Labs", "vetted"),
+        ("C4", "Delta Cyber", "vetted"),
+        ("C5", "Epsilon Research", "vetted"),
+        ("CS", "Sigma Analytics", "suspended"),
+    ]
     rows += [(f"X{i:03d}", f"Filler Org {i}", "vetted") for i in range(extra)]
     for cid, name, vetting in rows:
         lines.append(f"  - {{id: {cid}, name: {name}, country: GB, vetting: {vetting}}}")
@@ -91,8 +96,10 @@ def adb(tmp_path: Path) -> Path:
         imports.import_conditions(store, root / "conditions.yaml")
         imports.import_customers(store, tmp_path / "customers.yaml")
         imports.import_requests(store, tmp_path / "requests.yaml")
-        big = "".join(f"  - {{customer: X{i:03d}, code: AI.T.2.a, end_use: Scanning, granted: 2026-01-01,"
-                      f" expires: 2027-01-01}}\n" for i in range(148))
+        big = "".join(
+            f"  - {{customer: X{i:03d}, code: AI.T.2.a, end_use: Scanning, granted: 2026-01-01, expires: 2027-01-01}}\n"
+            for i in range(148)
+        )
         g = tmp_path / "grants.yaml"
         g.write_text(GRANTS + big, encoding="utf-8")
         seed.seed_grants(store, g, load_document(g, "grants"))
@@ -117,8 +124,16 @@ def request_flags(store: Store, rid: str) -> int:
 
 def test_a_customer_holding_an_active_grant_sees_it_with_its_expiry(as_):
     a = allow(as_(), "R-HOLD")
-    assert a == {"code": "AI.T.1.a", "granted": True, "grant_status": "active", "granted_on": "2026-03-01",
-                 "expires": "2027-03-01", "cap": 3, "used": 3, "cap_reached": False}
+    assert a == {
+        "code": "AI.T.1.a",
+        "granted": True,
+        "grant_status": "active",
+        "granted_on": "2026-03-01",
+        "expires": "2027-03-01",
+        "cap": 3,
+        "used": 3,
+        "cap_reached": False,
+    }
 
 
 def test_cap_usage_counts_active_unexpired_grants_only(as_):
@@ -155,12 +170,14 @@ def test_approving_past_the_cap_is_refused_unless_a_countersigned_override(as_):
     assert "override of the cap on AI.T.1.a" in result.why_countersign
     with pytest.raises(Refused, match="different officer"):
         decisions.countersign(alice, "R-NEW")
-    assert allow(alice, "R-NEW")["used"] == 3                  # nothing granted while it waits
+    assert allow(alice, "R-NEW")["used"] == 3  # nothing granted while it waits
     done = decisions.countersign(bob, "R-NEW")
     assert done.status == "approved" and done.grants == 1
     a = allow(bob, "R-NEW")
     assert (a["granted"], a["used"], a["cap"], a["expires"]) == (True, 4, 3, "2027-11-22")
-    row = bob.conn.execute("SELECT override FROM decisions WHERE request_id = 'R-NEW' AND outcome = 'approve'").fetchone()
+    row = bob.conn.execute(
+        "SELECT override FROM decisions WHERE request_id = 'R-NEW' AND outcome = 'approve'"
+    ).fetchone()
     assert row == (1,)
 
 
@@ -171,7 +188,7 @@ def test_a_holder_renewing_within_a_full_cap_is_not_blocked(as_):
     assert result.status == "approved"
     # a renewal of a live grant extends it from its current expiry, not from today
     a = allow(store, "R-HOLD")
-    assert (a["granted"], a["expires"], a["used"]) == (True, "2028-02-29", 3)     # + 365 days; 2028 is leap
+    assert (a["granted"], a["expires"], a["used"]) == (True, "2028-02-29", 3)  # + 365 days; 2028 is leap
 
 
 def test_a_grant_past_expiry_reads_expired_and_a_renewal_revives_it(as_):
@@ -184,7 +201,7 @@ def test_a_grant_past_expiry_reads_expired_and_a_renewal_revives_it(as_):
     # the cap is full and C5 holds no live place: renewing a lapsed grant is subject to the cap too
     with pytest.raises(Refused, match="cap reached"):
         decisions.decide(store, "R-LAPSED", "approve")
-    store.conn.execute("UPDATE grants SET status = 'revoked' WHERE customer_id = 'C2'")   # free a place
+    store.conn.execute("UPDATE grants SET status = 'revoked' WHERE customer_id = 'C2'")  # free a place
     result = decisions.decide(store, "R-LAPSED", "approve")
     assert result.status == "approved" and result.grants == 1
     a = allow(store, "R-LAPSED")
@@ -195,7 +212,7 @@ def test_a_grant_past_expiry_reads_expired_and_a_renewal_revives_it(as_):
 
 def test_the_last_day_of_a_grant_is_still_active(as_, monkeypatch):
     store = as_()
-    assert allow(store, "R-NEW")["used"] == 3                    # C3 expires today: still counted
+    assert allow(store, "R-NEW")["used"] == 3  # C3 expires today: still counted
     monkeypatch.setenv("PERMITTUI_TODAY", "2026-11-23")
     assert allow(store, "R-NEW")["used"] == 2
 
@@ -227,4 +244,9 @@ def test_cli_cap_refusal_exit_1_and_override(adb, cli):
 
     a = json.loads(r.stdout)["findings"]["allow_list"][0]
     assert {k: a[k] for k in ("code", "granted", "expires", "cap", "used")} == {
-        "code": "AI.T.1.a", "granted": False, "expires": "2026-01-01", "cap": 3, "used": 3}
+        "code": "AI.T.1.a",
+        "granted": False,
+        "expires": "2026-01-01",
+        "cap": 3,
+        "used": 3,
+    }

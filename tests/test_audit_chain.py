@@ -68,11 +68,20 @@ def row(path: Path, seq: int) -> dict:
 
 
 def forge(prev_hash: str, seq: int, **fields) -> dict:
-    r = {"seq": seq, "at": "2026-11-22T12:00:00.000000Z", "officer": "mallory", "os_account": "mallory",
-         "action": "decision", "subject": "R-4", "payload": '{"outcome":"approve"}', **fields}
+    r = {
+        "seq": seq,
+        "at": "2026-11-22T12:00:00.000000Z",
+        "officer": "mallory",
+        "os_account": "mallory",
+        "action": "decision",
+        "subject": "R-4",
+        "payload": '{"outcome":"approve"}',
+        **fields,
+    }
     r["prev_hash"] = prev_hash
-    r["hash"] = audit.row_hash(prev_hash, r["seq"], r["at"], r["officer"], r["os_account"], r["action"],
-                               r["subject"], r["payload"])
+    r["hash"] = audit.row_hash(
+        prev_hash, r["seq"], r["at"], r["officer"], r["os_account"], r["action"], r["subject"], r["payload"]
+    )
     return r
 
 
@@ -103,6 +112,7 @@ def api_bad_seq(path: Path, checkpoint=None) -> int | None:
 
 # ── intact ─────────────────────────────────────────────────────────────────────────────────
 
+
 def test_an_untouched_chain_verifies(cli, chain_db):
     p = cli("audit", "verify", db=chain_db)
     assert p.returncode == 0, p.stderr
@@ -122,55 +132,78 @@ def test_verify_is_read_only(cli, chain_db):
 
 # ── edits, each named ──────────────────────────────────────────────────────────────────────
 
+
 def _smart_update(path: Path, seq: int) -> None:
     """Change a row and recompute its own hash: the next row no longer follows."""
     r = row(path, seq)
     r["payload"] = r["payload"].replace("deny", "approve")
-    new = forge(r["prev_hash"], seq, **{k: r[k] for k in ("at", "officer", "os_account", "action", "subject",
-                                                         "payload")})
+    new = forge(
+        r["prev_hash"], seq, **{k: r[k] for k in ("at", "officer", "os_account", "action", "subject", "payload")}
+    )
     tamper(path, "UPDATE audit SET payload = ?, hash = ? WHERE seq = ?", params=(new["payload"], new["hash"], seq))
 
 
 def _swap(path: Path, a: int, b: int) -> None:
     cols = "at, officer, os_account, action, subject, payload, prev_hash, hash"
-    tamper(path,
-           f"CREATE TEMP TABLE t AS SELECT seq, {cols} FROM audit WHERE seq IN ({a}, {b})",
-           *(f"UPDATE audit SET {c} = (SELECT {c} FROM t WHERE seq = {b}) WHERE seq = {a}" for c in cols.split(", ")),
-           *(f"UPDATE audit SET {c} = (SELECT {c} FROM t WHERE seq = {a}) WHERE seq = {b}" for c in cols.split(", ")))
+    tamper(
+        path,
+        f"CREATE TEMP TABLE t AS SELECT seq, {cols} FROM audit WHERE seq IN ({a}, {b})",
+        *(f"UPDATE audit SET {c} = (SELECT {c} FROM t WHERE seq = {b}) WHERE seq = {a}" for c in cols.split(", ")),
+        *(f"UPDATE audit SET {c} = (SELECT {c} FROM t WHERE seq = {a}) WHERE seq = {b}" for c in cols.split(", ")),
+    )
 
 
 def _renumber_swap(path: Path, a: int, b: int) -> None:
-    tamper(path, f"UPDATE audit SET seq = -1 WHERE seq = {a}", f"UPDATE audit SET seq = {a} WHERE seq = {b}",
-           f"UPDATE audit SET seq = {b} WHERE seq = -1")
+    tamper(
+        path,
+        f"UPDATE audit SET seq = -1 WHERE seq = {a}",
+        f"UPDATE audit SET seq = {a} WHERE seq = {b}",
+        f"UPDATE audit SET seq = {b} WHERE seq = -1",
+    )
 
 
 def _delete_and_close_gap(path: Path, seq: int) -> None:
-    tamper(path, f"DELETE FROM audit WHERE seq = {seq}",
-           f"UPDATE audit SET seq = seq + 1000 WHERE seq > {seq}", f"UPDATE audit SET seq = seq - 1001 WHERE seq > 1000")
+    tamper(
+        path,
+        f"DELETE FROM audit WHERE seq = {seq}",
+        f"UPDATE audit SET seq = seq + 1000 WHERE seq > {seq}",
+        "UPDATE audit SET seq = seq - 1001 WHERE seq > 1000",
+    )
 
 
 def _insert_in_the_middle(path: Path, seq: int) -> None:
     """Make room at `seq` and insert a row that follows its predecessor correctly."""
     prev = row(path, seq - 1)["hash"]
-    tamper(path, f"UPDATE audit SET seq = seq + 1000 WHERE seq >= {seq}",
-           f"UPDATE audit SET seq = seq - 999 WHERE seq > 1000")
+    tamper(
+        path,
+        f"UPDATE audit SET seq = seq + 1000 WHERE seq >= {seq}",
+        "UPDATE audit SET seq = seq - 999 WHERE seq > 1000",
+    )
     insert(path, forge(prev, seq))
 
 
 def _insert_forged_at_the_end(path: Path, seq: int) -> None:
     r = forge(row(path, seq - 1)["hash"], seq)
-    r["hash"] = "f" * 64                                  # whoever forged it could not make it follow
+    r["hash"] = "f" * 64  # whoever forged it could not make it follow
     insert(path, r)
 
 
 TAMPERING = [
     # (id, how, the row verify must name, words in the message)
-    ("update-payload", lambda p: tamper(p, "UPDATE audit SET payload = replace(payload, 'deny', 'approve')"
-                                           " WHERE seq = 8"), 8, ["altered"]),
+    (
+        "update-payload",
+        lambda p: tamper(p, "UPDATE audit SET payload = replace(payload, 'deny', 'approve') WHERE seq = 8"),
+        8,
+        ["altered"],
+    ),
     ("update-officer", lambda p: tamper(p, "UPDATE audit SET officer = 'bob' WHERE seq = 7"), 7, ["altered"]),
     ("update-os-account", lambda p: tamper(p, "UPDATE audit SET os_account = 'root' WHERE seq = 9"), 9, ["altered"]),
-    ("update-time", lambda p: tamper(p, "UPDATE audit SET at = '2026-01-01T00:00:00Z' WHERE seq = 10"), 10,
-     ["altered"]),
+    (
+        "update-time",
+        lambda p: tamper(p, "UPDATE audit SET at = '2026-01-01T00:00:00Z' WHERE seq = 10"),
+        10,
+        ["altered"],
+    ),
     ("update-action", lambda p: tamper(p, "UPDATE audit SET action = 'noop' WHERE seq = 11"), 11, ["altered"]),
     ("update-subject", lambda p: tamper(p, "UPDATE audit SET subject = 'R-4' WHERE seq = 12"), 12, ["altered"]),
     ("update-first-row", lambda p: tamper(p, "UPDATE audit SET payload = '{}' WHERE seq = 1"), 1, ["altered"]),
@@ -198,9 +231,11 @@ def test_tampering_with_the_sqlite3_shell(cli, chain_db):
     shell = shutil.which("sqlite3")
     if shell is None:
         pytest.skip("no sqlite3 shell on PATH")
-    sql = ("DROP TRIGGER audit_no_update; "
-           "UPDATE audit SET payload = replace(payload, '\"outcome\":\"return\"', '\"outcome\":\"approve\"')"
-           " WHERE seq = 12;")
+    sql = (
+        "DROP TRIGGER audit_no_update; "
+        'UPDATE audit SET payload = replace(payload, \'"outcome":"return"\', \'"outcome":"approve"\')'
+        " WHERE seq = 12;"
+    )
     subprocess.run([shell, str(chain_db), sql], check=True, capture_output=True)
     assert '"outcome":"approve"' in row(chain_db, 12)["payload"]
     verify_fails_naming(cli, chain_db, 12, "altered")
@@ -219,6 +254,7 @@ def test_a_well_formed_chain_appended_by_the_app_after_tampering_still_fails(cli
 
 
 # ── checkpoints: the tail and the whole chain ───────────────────────────────────────────────
+
 
 def checkpoint(cli, path: Path) -> str:
     p = cli("audit", "checkpoint", db=path)

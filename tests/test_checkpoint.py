@@ -27,13 +27,18 @@ from permittui.store import decisions
 from permittui.store.db import open_store
 
 IDS = [f"K-{i:03d}" for i in range(POOL)]
-OUTCOMES = [("approve", {}), ("deny", {"reasons": ["PARTY-UNVERIFIED"]}), ("return", {"reasons": ["RWA-INCOMPLETE"]}),
-            ("request-info", {}), ("refer", {"inspector": "Dr. Imre"})]
+OUTCOMES = [
+    ("approve", {}),
+    ("deny", {"reasons": ["PARTY-UNVERIFIED"]}),
+    ("return", {"reasons": ["RWA-INCOMPLETE"]}),
+    ("request-info", {}),
+    ("refer", {"inspector": "Dr. Imre"}),
+]
 
 
 def _decide_many(store, n: int, start: int = 0) -> list[int]:
     done = []
-    for i, rid in enumerate(IDS[start:start + n]):
+    for i, rid in enumerate(IDS[start : start + n]):
         outcome, kwargs = OUTCOMES[i % len(OUTCOMES)]
         done.append(decisions.decide(store, rid, outcome, **kwargs).decision_id)
     return done
@@ -75,10 +80,10 @@ def test_thread_checkpoints_and_the_wal_restarts(crash_db, tmp_path):
         assert store.conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 0
         _decide_many(store, 120)
         assert cp.caught_up(), cp.error
-        assert cp.runs > 0, "the thread never checkpointed"   # how often depends on the CPU it got
+        assert cp.runs > 0, "the thread never checkpointed"  # how often depends on the CPU it got
         assert cp.error is None
         frames, done = _wal_state(crash_db)
-        assert done == frames            # everything committed is in the database file
+        assert done == frames  # everything committed is in the database file
         # All of it checkpointed, the next commit writes the WAL from its start again, so it
         # holds that one decision, not 121. (Not the file's size: that is the most it ever
         # held, which depends on how much CPU the nice-19 thread got on a busy machine.)
@@ -115,7 +120,7 @@ def test_a_reader_with_an_old_snapshot_is_not_disturbed(crash_db):
     try:
         reader.conn.execute("BEGIN")
         before = reader.conn.execute("SELECT COUNT(*) FROM decisions").fetchone()[0]
-        ids = _decide_many(store, 40)                 # commits go on; checkpoints skip what the reader needs
+        ids = _decide_many(store, 40)  # commits go on; checkpoints skip what the reader needs
         time.sleep(0.1)
         assert reader.conn.execute("SELECT COUNT(*) FROM decisions").fetchone()[0] == before
         assert reader.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
@@ -141,26 +146,27 @@ def test_read_only_store_gets_no_checkpointer(crash_db):
 def test_the_committing_thread_checkpoints_when_the_thread_does_not(crash_db, monkeypatch):
     monkeypatch.setattr(store_db, "CHECKPOINT_INLINE_AFTER", 10)
     store = open_store(crash_db, Officer("alice", "alice"))
-    cp = store.start_checkpointer(every=10**9, idle_s=3600)     # a thread that never gets to run
+    cp = store.start_checkpointer(every=10**9, idle_s=3600)  # a thread that never gets to run
     try:
         _decide_many(store, 10)
         frames, done = _wal_state(crash_db)
-        assert frames > 0 and done == frames         # the tenth commit checkpointed inline
+        assert frames > 0 and done == frames  # the tenth commit checkpointed inline
         assert cp.runs == 0
         _decide_many(store, 3, start=10)
         frames_after, _ = _wal_state(crash_db)
-        assert frames_after < frames                  # and the next one restarted the WAL
+        assert frames_after < frames  # and the next one restarted the WAL
     finally:
         store.close()
 
 
 # ── SIGKILL with the thread running ─────────────────────────────────────────────────────────
 
+
 def _writer(db: Path, seed: int, fd: int) -> None:
     code = 0
     try:
         store = open_store(db, Officer("crash", "crash"))
-        store.start_checkpointer(every=3, idle_s=0.005)     # checkpoints all the time, to be killed in one
+        store.start_checkpointer(every=3, idle_s=0.005)  # checkpoints all the time, to be killed in one
         os.write(fd, b"ready\n")
         rng = random.Random(seed)
         while True:

@@ -13,7 +13,8 @@ def test_db_from_environment(cli, db_path):
 
 
 def test_officer_from_environment_is_recorded_with_os_account(cli_proc, db_path):
-    import pwd, os
+    import os
+    import pwd
 
     r = cli_proc("decide", "R-1", "approve", db=db_path, env={"PERMITTUI_OFFICER": "m.okafor"})
     assert r.returncode == 0, r.stderr
@@ -27,8 +28,9 @@ def test_python_dash_m_works(db_path):
     import subprocess
     import sys
 
-    r = subprocess.run([sys.executable, "-m", "permittui", "show", "R-2", "--db", str(db_path)],
-                       capture_output=True, text=True)
+    r = subprocess.run(
+        [sys.executable, "-m", "permittui", "show", "R-2", "--db", str(db_path)], capture_output=True, text=True
+    )
     assert r.returncode == 0 and "R-2" in r.stdout
 
 
@@ -67,9 +69,13 @@ def test_not_a_database(cli, tmp_path):
 def test_database_is_wal_with_queue_index(db_path):
     conn = sqlite3.connect(db_path)
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    plan = " ".join(r[3] for r in conn.execute(
-        "EXPLAIN QUERY PLAN SELECT id FROM requests WHERE status = 'pending' AND (due, id) > ('2026-01-01', '')"
-        " ORDER BY due, id LIMIT 50"))
+    plan = " ".join(
+        r[3]
+        for r in conn.execute(
+            "EXPLAIN QUERY PLAN SELECT id FROM requests WHERE status = 'pending' AND (due, id) > ('2026-01-01', '')"
+            " ORDER BY due, id LIMIT 50"
+        )
+    )
     assert "requests_queue" in plan and "TEMP B-TREE" not in plan
 
 

@@ -91,6 +91,7 @@ def refused(proc, code: int = 1) -> str:
 
 # ── what waits for a second officer ──────────────────────────────────────────────────────────
 
+
 def test_approval_on_a_countersign_entry_waits_then_a_second_officer_confirms(cli, db):
     out = ok(cli("decide", "R-7", "approve", "--reason", "END-USE-VERIFIED", db=db, officer="alice"))
     assert "awaiting_countersign" in out and "AI.C.1.c" in out
@@ -124,15 +125,20 @@ def test_countersigned_conditions_reach_the_grant(store_as, db):
     assert (c.status, c.grants) == ("approved_with_conditions", 2)
     text = q(db, "SELECT text FROM conditions WHERE code = 'NAMED-USERS-ONLY'")[0][0]
     for g in grants(db):
-        assert json.loads(g["conditions"]) == [{"code": "NAMED-USERS-ONLY", "text": text},
-                                               {"code": None, "text": "Weekly logs."}]
+        assert json.loads(g["conditions"]) == [
+            {"code": "NAMED-USERS-ONLY", "text": text},
+            {"code": None, "text": "Weekly logs."},
+        ]
     assert {g["code"] for g in grants(db)} == {"AI.C.1.c", "AI.C.2.a"}
 
 
-@pytest.mark.parametrize("outcome,extra,final", [
-    ("deny", {"reasons": ["SAFEGUARDS-INADEQUATE"]}, "denied"),
-    ("return", {"reasons": ["RWA-INCOMPLETE"]}, "returned"),
-])
+@pytest.mark.parametrize(
+    "outcome,extra,final",
+    [
+        ("deny", {"reasons": ["SAFEGUARDS-INADEQUATE"]}, "denied"),
+        ("return", {"reasons": ["RWA-INCOMPLETE"]}, "returned"),
+    ],
+)
 def test_every_final_outcome_on_a_countersign_entry_waits(store_as, db, outcome, extra, final):
     r = decisions.decide(store_as("alice"), "R-7", outcome, **extra)
     assert r.status == "awaiting_countersign" and "AI.C.1.c" in " ".join(r.why_countersign)
@@ -212,6 +218,7 @@ def test_escalating_a_red_line_by_referral_waits_for_countersign(store_as, db):
 
 # ── send back ────────────────────────────────────────────────────────────────────────────────
 
+
 def test_send_back_with_a_note_returns_the_request_to_its_officer(cli, db):
     ok(cli("decide", "R-7", "approve", db=db, officer="alice"))
     refused(cli("countersign", "R-7", "--send-back", db=db, officer="bob"), code=2)
@@ -219,8 +226,12 @@ def test_send_back_with_a_note_returns_the_request_to_its_officer(cli, db):
     assert "now pending" in out
     assert status(db, "R-7") == "pending"
     approve, back = decisions_of(db, "R-7")
-    assert (back["outcome"], back["officer"], back["note"], back["acts_on"]) == ("send-back", "bob",
-                                                                                 "end use too broad", approve["id"])
+    assert (back["outcome"], back["officer"], back["note"], back["acts_on"]) == (
+        "send-back",
+        "bob",
+        "end use too broad",
+        approve["id"],
+    )
     assert grants(db) == []
     assert q(db, "SELECT version FROM requests WHERE id = 'R-7'")[0][0] == 3
     # It can be decided again, and countersigned by someone else this time.
@@ -239,6 +250,7 @@ def test_send_back_needs_a_note_in_the_store_too(store_as, db):
 
 
 # ── never your own ───────────────────────────────────────────────────────────────────────────
+
 
 def test_own_countersign_is_refused_by_the_store(store_as, db):
     alice = store_as("alice")
@@ -298,9 +310,9 @@ def test_countersign_is_refused_once_the_decision_is_reversed_or_confirmed(store
 def test_a_cap_that_filled_while_an_approval_waited_is_not_overrun_silently(store_as, db):
     set_cap(db, "AI.C.1.c", 1)
     alice, bob = store_as("alice"), store_as("bob")
-    assert decisions.decide(alice, "R-7", "approve").status == "awaiting_countersign"   # 0/1 when decided
-    assert decisions.decide(alice, "R-8", "approve").status == "awaiting_countersign"   # 0/1 when decided
-    decisions.countersign(bob, "R-7")                                                   # now 1/1
+    assert decisions.decide(alice, "R-7", "approve").status == "awaiting_countersign"  # 0/1 when decided
+    assert decisions.decide(alice, "R-8", "approve").status == "awaiting_countersign"  # 0/1 when decided
+    decisions.countersign(bob, "R-7")  # now 1/1
     before = table_dump(db)
     with pytest.raises(Refused, match="can no longer be approved as decided: allow-list cap reached for AI.C.1.c"):
         decisions.countersign(bob, "R-8")

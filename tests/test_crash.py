@@ -41,12 +41,19 @@ def _requests_yaml(n: int) -> str:
     lines = ["requests:"]
     for i in range(n):
         customer = ("C-ACME", "C-KEST", "C-PROV")[i % 3]
-        lines += [f"  - id: K-{i:03d}", f"    customer: {customer}", "    submitted: 2026-11-01",
-                  f"    end_use: Crash-test use number {i}."]
-        if i % 8 == 7:      # a release: its denial waits for a countersign
-            lines += ["    kind: release", "    model: Tern-1",
-                      "    evaluations: {exploit_success_rate_professional_ctf: 0.7}"]
-        else:               # AI.C.1.c is a countersign entry; the others are not
+        lines += [
+            f"  - id: K-{i:03d}",
+            f"    customer: {customer}",
+            "    submitted: 2026-11-01",
+            f"    end_use: Crash-test use number {i}.",
+        ]
+        if i % 8 == 7:  # a release: its denial waits for a countersign
+            lines += [
+                "    kind: release",
+                "    model: Tern-1",
+                "    evaluations: {exploit_success_rate_professional_ctf: 0.7}",
+            ]
+        else:  # AI.C.1.c is a countersign entry; the others are not
             entry = ("AI.C.2.a", "AI.S.1.a", "AI.C.1.c", "AI.W.4.a")[i % 4]
             lines += ["    kind: access", f"    entries: [{entry}]"]
     return "\n".join(lines) + "\n"
@@ -64,6 +71,7 @@ def crash_db(db_path, tmp_path):
 
 # ── the writer ─────────────────────────────────────────────────────────────────────────────
 
+
 def write_forever(db: Path, seed: int, ack, ready=lambda: None) -> None:
     """Decide, reverse, countersign or send back at random; `ack(decision_id)` after each commit."""
     me = open_store(db, Officer("crash", "crash"))
@@ -71,9 +79,14 @@ def write_forever(db: Path, seed: int, ack, ready=lambda: None) -> None:
     ready()
     rng = random.Random(seed)
     ids = [f"K-{i:03d}" for i in range(POOL)]
-    outcomes = [("approve", {}), ("approve-with-conditions", {"conditions": ["NO-ONWARD-TRANSFER", "free text"]}),
-                ("deny", {"reasons": ["PARTY-UNVERIFIED"]}), ("return", {"reasons": ["RWA-INCOMPLETE"]}),
-                ("request-info", {}), ("refer", {"inspector": "Dr. Imre"})]
+    outcomes = [
+        ("approve", {}),
+        ("approve-with-conditions", {"conditions": ["NO-ONWARD-TRANSFER", "free text"]}),
+        ("deny", {"reasons": ["PARTY-UNVERIFIED"]}),
+        ("return", {"reasons": ["RWA-INCOMPLETE"]}),
+        ("request-info", {}),
+        ("refer", {"inspector": "Dr. Imre"}),
+    ]
     while True:
         rid = rng.choice(ids)
         with me.lock:
@@ -88,7 +101,7 @@ def write_forever(db: Path, seed: int, ack, ready=lambda: None) -> None:
             else:
                 result = decisions.reverse(me, rid, note="crash loop")
         except Refused:
-            continue                # e.g. reversing what `second` countersigned: fine, pick another
+            continue  # e.g. reversing what `second` countersigned: fine, pick another
         ack(result.decision_id)
 
 
@@ -119,6 +132,7 @@ write_forever(Path(sys.argv[1]), int(sys.argv[2]), ack, lambda: print("ready", f
 
 # ── the checks ─────────────────────────────────────────────────────────────────────────────
 
+
 def check_consistent(db: Path, acked: set[int]) -> dict[str, int]:
     conn = sqlite3.connect(db)
     conn.row_factory = sqlite3.Row
@@ -127,14 +141,16 @@ def check_consistent(db: Path, acked: set[int]) -> dict[str, int]:
         assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
         decided = {r["id"]: r for r in conn.execute("SELECT * FROM decisions")}
         audited: dict[int, tuple[str, dict]] = {}
-        for r in conn.execute("SELECT action, payload FROM audit WHERE action IN"
-                              " ('decision','reverse','countersign','send-back')"):
+        for r in conn.execute(
+            "SELECT action, payload FROM audit WHERE action IN ('decision','reverse','countersign','send-back')"
+        ):
             payload = json.loads(r["payload"])
             assert payload["id"] not in audited, f"two audit rows for decision {payload['id']}"
             audited[payload["id"]] = (r["action"], payload)
         assert set(decided) == set(audited), (
             f"decisions without audit: {sorted(set(decided) - set(audited))[:5]};"
-            f" audit without decision: {sorted(set(audited) - set(decided))[:5]}")
+            f" audit without decision: {sorted(set(audited) - set(decided))[:5]}"
+        )
         for did, d in decided.items():
             action, payload = audited[did]
             assert action == ACTION_OF.get(d["outcome"], "decision")
@@ -172,6 +188,7 @@ def audit_verify(cli, db: Path) -> None:
 
 # ── the loops ──────────────────────────────────────────────────────────────────────────────
 
+
 def test_sigkill_at_random_moments_loses_nothing_acknowledged(crash_db, cli):
     rng = random.Random(20261122)
     acked: set[int] = set()
@@ -182,7 +199,7 @@ def test_sigkill_at_random_moments_loses_nothing_acknowledged(crash_db, cli):
     for i in range(KILLS):
         r, w = os.pipe()
         pid = os.fork()
-        if pid == 0:                                   # the writer: never returns
+        if pid == 0:  # the writer: never returns
             os.close(r)
             _forked_writer(crash_db, i, w)
         os.close(w)
@@ -206,15 +223,17 @@ def test_sigkill_at_random_moments_loses_nothing_acknowledged(crash_db, cli):
         acks = [int(ln) for ln in lines[1:] if ln]
         acked.update(acks)
         per_kill.append(len(acks))
-        if i % 40 == 39:                               # check as we go, not only at the end
+        if i % 40 == 39:  # check as we go, not only at the end
             check_consistent(crash_db, acked)
     elapsed = time.perf_counter() - started
     stats = check_consistent(crash_db, acked)
     audit_verify(cli, crash_db)
     unacked = stats["decisions"] - len(acked) - baseline
-    print(f"\ncrash loop: {KILLS} SIGKILLs in {elapsed:.1f}s; {len(acked)} acknowledged decisions,"
-          f" {stats['decisions'] - baseline} written ({unacked} committed but killed before the ack),"
-          f" {stats['grants']} grants; acks per kill min/max {min(per_kill)}/{max(per_kill)}")
+    print(
+        f"\ncrash loop: {KILLS} SIGKILLs in {elapsed:.1f}s; {len(acked)} acknowledged decisions,"
+        f" {stats['decisions'] - baseline} written ({unacked} committed but killed before the ack),"
+        f" {stats['grants']} grants; acks per kill min/max {min(per_kill)}/{max(per_kill)}"
+    )
     assert len(acked) >= waited_for
     assert stats["decisions"] >= len(acked)
 
@@ -225,8 +244,12 @@ def test_sigkill_of_freshly_started_writers(crash_db, cli, tmp_path):
     rng = random.Random(7)
     acked: set[int] = set()
     for i in range(EXEC_KILLS):
-        p = subprocess.Popen([sys.executable, str(script), str(crash_db), str(1000 + i), str(Path(__file__).parent)],
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        p = subprocess.Popen(
+            [sys.executable, str(script), str(crash_db), str(1000 + i), str(Path(__file__).parent)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         try:
             assert p.stdout.readline().strip() == "ready", p.stderr.read()
             early = [p.stdout.readline() for _ in range(rng.randrange(3))]

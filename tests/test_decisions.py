@@ -23,6 +23,7 @@ ACME_USE = "Authorised penetration testing of the customer's own OT network."
 
 # ── helpers ────────────────────────────────────────────────────────────────────────────────
 
+
 def q1(path: Path, sql: str, args: tuple = ()) -> sqlite3.Row | None:
     rows = q(path, sql, args)
     return rows[0] if rows else None
@@ -67,6 +68,7 @@ def who(row: sqlite3.Row) -> str:
 
 
 # ── outcomes and their effects (store API) ──────────────────────────────────────────────────
+
 
 def test_approve_writes_decision_status_grant_and_audit(store_as, db_path):
     alice = store_as("alice")
@@ -147,8 +149,12 @@ def test_request_info_pauses_the_clock_and_a_later_decision_adds_the_paused_days
     req = request(db_path, "R-1")
     assert (req["status"], req["paused_since"], req["paused_days"]) == ("referred", None, 5)
     assert req["due"] == add_days(due_before, 5)
-    events = [json.loads(e[0]) for e in q(db_path, "SELECT detail FROM request_events WHERE request_id = 'R-1'"
-                                                  " AND event = 'decision' ORDER BY id")]
+    events = [
+        json.loads(e[0])
+        for e in q(
+            db_path, "SELECT detail FROM request_events WHERE request_id = 'R-1' AND event = 'decision' ORDER BY id"
+        )
+    ]
     assert [e["status"] for e in events] == ["info_requested", "referred"]
 
 
@@ -189,8 +195,11 @@ def test_reverse_goes_back_revokes_grants_and_deletes_nothing(store_as, db_path)
     original, reversal = decision_rows(db_path, "R-1")
     assert original["id"] == first.decision_id and original["outcome"] == "approve"
     assert (reversal["outcome"], reversal["acts_on"]) == ("reverse", first.decision_id)
-    assert (reversal["status_before"], reversal["status_after"], reversal["note"]) == ("approved", "pending",
-                                                                                    "wrong request")
+    assert (reversal["status_before"], reversal["status_after"], reversal["note"]) == (
+        "approved",
+        "pending",
+        "wrong request",
+    )
     req = request(db_path, "R-1")
     assert (req["status"], req["version"]) == ("pending", 3)
     [g] = q(db_path, "SELECT * FROM grants")
@@ -244,7 +253,10 @@ def test_renewal_extends_the_existing_grant_and_its_reversal_restores_it(store_a
     decisions.decide(alice, "R-1", "approve", at="2026-11-22T09:00:00Z")
     [g] = q(db_path, "SELECT * FROM grants")
     first_expiry = g["expires"]
-    add_requests(alice, tmp_path, """\
+    add_requests(
+        alice,
+        tmp_path,
+        """\
         requests:
           - id: R-6
             kind: renewal
@@ -252,7 +264,8 @@ def test_renewal_extends_the_existing_grant_and_its_reversal_restores_it(store_a
             entries: [AI.C.2.a]
             end_use: Renewal of our OT penetration-testing licence.
             submitted: 2026-11-20
-        """)
+        """,
+    )
     r = decisions.decide(alice, "R-6", "approve", at="2026-12-01T09:00:00Z")
     assert r.grants == 1
     grants = q(db_path, "SELECT * FROM grants")
@@ -273,8 +286,11 @@ def test_renewal_extends_the_existing_grant_and_its_reversal_restores_it(store_a
 def test_renewal_of_a_lapsed_grant_starts_from_the_decision_day(store_as, db_path, tmp_path):
     alice = store_as("alice")
     decisions.decide(alice, "R-1", "approve", at="2026-11-22T09:00:00Z")
-    decisions.reverse(alice, "R-1")     # grant revoked
-    add_requests(alice, tmp_path, """\
+    decisions.reverse(alice, "R-1")  # grant revoked
+    add_requests(
+        alice,
+        tmp_path,
+        """\
         requests:
           - id: R-6
             kind: renewal
@@ -282,7 +298,8 @@ def test_renewal_of_a_lapsed_grant_starts_from_the_decision_day(store_as, db_pat
             entries: [AI.C.2.a]
             end_use: Renewal.
             submitted: 2026-11-20
-        """)
+        """,
+    )
     decisions.decide(alice, "R-6", "approve", at="2026-11-23T09:00:00Z")
     [g] = q(db_path, "SELECT * FROM grants")
     assert (g["status"], g["expires"]) == ("active", add_days("2026-11-23", validity(db_path, "AI.C.2.a")))
@@ -290,9 +307,11 @@ def test_renewal_of_a_lapsed_grant_starts_from_the_decision_day(store_as, db_pat
 
 # ── the command line: success ───────────────────────────────────────────────────────────────
 
+
 def test_cli_decide_prints_the_result_and_records_the_officer(cli, db_path):
-    p = cli("decide", "R-1", "approve", "--expect-version", "1", "--reason", "END-USE-VERIFIED",
-            db=db_path, officer="carol")
+    p = cli(
+        "decide", "R-1", "approve", "--expect-version", "1", "--reason", "END-USE-VERIFIED", db=db_path, officer="carol"
+    )
     assert p.returncode == 0, p.stderr
     assert p.stderr == ""
     assert "R-1: approve recorded" in p.stdout and "now approved" in p.stdout and "1 grant" in p.stdout
@@ -307,6 +326,7 @@ def test_cli_decide_prints_the_result_and_records_the_officer(cli, db_path):
 
 
 # ── refusals: exit status, one line, nothing changed ─────────────────────────────────────────
+
 
 def _set_cap(db_path: Path, code: str, cap: int) -> None:
     conn = sqlite3.connect(db_path)
@@ -351,48 +371,124 @@ REFUSALS = [
     ("unknown-request", _setup_none, ["decide", "R-99", "approve"], "bob", 1, ["R-99"]),
     ("unknown-request-countersign", _setup_none, ["countersign", "R-99"], "bob", 1, ["R-99"]),
     ("unknown-request-reverse", _setup_none, ["decide", "R-99", "reverse"], "bob", 1, ["R-99"]),
-    ("already-decided", _setup_alice_approves_r1, ["decide", "R-1", "deny", "--reason", "PARTY-UNVERIFIED"],
-     "bob", 1, ["already approved", "alice", "{who}"]),
-    ("already-decided-same-officer", _setup_alice_approves_r1, ["decide", "R-1", "approve"], "alice", 1,
-     ["already approved", "alice", "{who}"]),
-    ("awaiting-countersign-is-not-decidable", _setup_alice_denies_release, ["decide", "R-3", "return"], "bob", 1,
-     ["awaiting countersign", "alice", "{who}"]),
-    ("stale-expect-version", _setup_alice_requests_info_r1, ["decide", "R-1", "approve", "--expect-version", "1"],
-     "bob", 1, ["changed", "alice", "{who}"]),
-    ("expect-version-from-the-future", _setup_none, ["decide", "R-1", "approve", "--expect-version", "7"],
-     "bob", 1, ["version 7"]),
+    (
+        "already-decided",
+        _setup_alice_approves_r1,
+        ["decide", "R-1", "deny", "--reason", "PARTY-UNVERIFIED"],
+        "bob",
+        1,
+        ["already approved", "alice", "{who}"],
+    ),
+    (
+        "already-decided-same-officer",
+        _setup_alice_approves_r1,
+        ["decide", "R-1", "approve"],
+        "alice",
+        1,
+        ["already approved", "alice", "{who}"],
+    ),
+    (
+        "awaiting-countersign-is-not-decidable",
+        _setup_alice_denies_release,
+        ["decide", "R-3", "return"],
+        "bob",
+        1,
+        ["awaiting countersign", "alice", "{who}"],
+    ),
+    (
+        "stale-expect-version",
+        _setup_alice_requests_info_r1,
+        ["decide", "R-1", "approve", "--expect-version", "1"],
+        "bob",
+        1,
+        ["changed", "alice", "{who}"],
+    ),
+    (
+        "expect-version-from-the-future",
+        _setup_none,
+        ["decide", "R-1", "approve", "--expect-version", "7"],
+        "bob",
+        1,
+        ["version 7"],
+    ),
     ("red-line-approve", _setup_none, ["decide", "R-4", "approve"], "bob", 1, ["red line", "AI.A.9.a"]),
     ("red-line-approve-override", _setup_none, ["decide", "R-4", "approve", "--override"], "bob", 1, ["red line"]),
-    ("red-line-approve-with-conditions", _setup_none,
-     ["decide", "R-4", "approve-with-conditions", "--condition", "NO-ONWARD-TRANSFER"], "bob", 1, ["red line"]),
+    (
+        "red-line-approve-with-conditions",
+        _setup_none,
+        ["decide", "R-4", "approve-with-conditions", "--condition", "NO-ONWARD-TRANSFER"],
+        "bob",
+        1,
+        ["red line"],
+    ),
     ("own-countersign", _setup_alice_denies_release, ["countersign", "R-3"], "alice", 1, ["different officer"]),
-    ("own-send-back", _setup_alice_denies_release, ["countersign", "R-3", "--send-back", "--note", "x"], "alice", 1,
-     ["different officer"]),
+    (
+        "own-send-back",
+        _setup_alice_denies_release,
+        ["countersign", "R-3", "--send-back", "--note", "x"],
+        "alice",
+        1,
+        ["different officer"],
+    ),
     ("countersign-not-awaiting", _setup_none, ["countersign", "R-1"], "bob", 1, ["not awaiting countersign"]),
     ("countersign-twice", _setup_countersigned, ["countersign", "R-3"], "bob", 1, ["not awaiting countersign"]),
     ("deny-without-reason", _setup_none, ["decide", "R-2", "deny"], "bob", 1, ["reason"]),
-    ("conditions-without-condition", _setup_none, ["decide", "R-2", "approve-with-conditions"], "bob", 1,
-     ["condition"]),
-    ("cap-without-override", _setup_cap_full, ["decide", "R-2", "approve"], "bob", 1, ["cap", "AI.C.2.a",
-                                                                                      "--override"]),
+    (
+        "conditions-without-condition",
+        _setup_none,
+        ["decide", "R-2", "approve-with-conditions"],
+        "bob",
+        1,
+        ["condition"],
+    ),
+    (
+        "cap-without-override",
+        _setup_cap_full,
+        ["decide", "R-2", "approve"],
+        "bob",
+        1,
+        ["cap", "AI.C.2.a", "--override"],
+    ),
     ("suspended-customer", _setup_none, ["decide", "R-5", "approve"], "bob", 1, ["suspended"]),
-    ("reverse-someone-elses", _setup_alice_approves_r1, ["decide", "R-1", "reverse"], "bob", 1,
-     ["only that officer", "alice"]),
+    (
+        "reverse-someone-elses",
+        _setup_alice_approves_r1,
+        ["decide", "R-1", "reverse"],
+        "bob",
+        1,
+        ["only that officer", "alice"],
+    ),
     ("reverse-nothing", _setup_none, ["decide", "R-1", "reverse"], "bob", 1, ["no decision"]),
     ("reverse-after-countersign", _setup_countersigned, ["decide", "R-3", "reverse"], "alice", 1, ["carol"]),
     # bad usage: exit 2
-    ("unknown-reason-code", _setup_none, ["decide", "R-2", "deny", "--reason", "NOT-A-CODE"], "bob", 2,
-     ["NOT-A-CODE"]),
+    ("unknown-reason-code", _setup_none, ["decide", "R-2", "deny", "--reason", "NOT-A-CODE"], "bob", 2, ["NOT-A-CODE"]),
     ("refer-without-inspector", _setup_none, ["decide", "R-2", "refer"], "bob", 2, ["--inspector"]),
-    ("refer-blank-inspector", _setup_none, ["decide", "R-2", "refer", "--inspector", "  "], "bob", 2,
-     ["--inspector"]),
-    ("refer-zero-days", _setup_none, ["decide", "R-2", "refer", "--inspector", "X", "--referral-days", "0"], "bob",
-     2, ["--referral-days"]),
+    ("refer-blank-inspector", _setup_none, ["decide", "R-2", "refer", "--inspector", "  "], "bob", 2, ["--inspector"]),
+    (
+        "refer-zero-days",
+        _setup_none,
+        ["decide", "R-2", "refer", "--inspector", "X", "--referral-days", "0"],
+        "bob",
+        2,
+        ["--referral-days"],
+    ),
     ("unknown-outcome", _setup_none, ["decide", "R-2", "bless"], "bob", 2, ["bless"]),
-    ("send-back-without-note", _setup_alice_denies_release, ["countersign", "R-3", "--send-back"], "bob", 2,
-     ["--note"]),
-    ("expect-version-not-a-number", _setup_none, ["decide", "R-1", "approve", "--expect-version", "x"], "bob", 2,
-     ["--expect-version"]),
+    (
+        "send-back-without-note",
+        _setup_alice_denies_release,
+        ["countersign", "R-3", "--send-back"],
+        "bob",
+        2,
+        ["--note"],
+    ),
+    (
+        "expect-version-not-a-number",
+        _setup_none,
+        ["decide", "R-1", "approve", "--expect-version", "x"],
+        "bob",
+        2,
+        ["--expect-version"],
+    ),
 ]
 
 
@@ -432,16 +528,20 @@ def test_refusals_through_the_store_api_roll_back(store_as, db_path):
 
 # ── append-only tables ─────────────────────────────────────────────────────────────────────
 
-@pytest.mark.parametrize("sql", [
-    "UPDATE decisions SET outcome = 'deny'",
-    "UPDATE decisions SET officer = 'mallory' WHERE id = 1",
-    "DELETE FROM decisions",
-    "DELETE FROM decisions WHERE id = 1",
-    "UPDATE audit SET payload = '{}' WHERE seq = 2",
-    "UPDATE audit SET officer = 'mallory'",
-    "DELETE FROM audit WHERE seq = (SELECT MAX(seq) FROM audit)",
-    "DELETE FROM audit",
-])
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "UPDATE decisions SET outcome = 'deny'",
+        "UPDATE decisions SET officer = 'mallory' WHERE id = 1",
+        "DELETE FROM decisions",
+        "DELETE FROM decisions WHERE id = 1",
+        "UPDATE audit SET payload = '{}' WHERE seq = 2",
+        "UPDATE audit SET officer = 'mallory'",
+        "DELETE FROM audit WHERE seq = (SELECT MAX(seq) FROM audit)",
+        "DELETE FROM audit",
+    ],
+)
 def test_decisions_and_audit_are_append_only_through_the_apps_connection(sql, store_as, db_path):
     alice = store_as("alice")
     decisions.decide(alice, "R-1", "approve")
@@ -454,10 +554,14 @@ def test_decisions_and_audit_are_append_only_through_the_apps_connection(sql, st
     assert table_dump(db_path) == before
     # INSERT OR REPLACE deletes the old row to make room: refused too.
     with pytest.raises(sqlite3.DatabaseError, match="append-only"):
-        alice.conn.execute("INSERT OR REPLACE INTO decisions (id, request_id, outcome, officer, os_account,"
-                           " decided_at, request_version, status_before, status_after)"
-                           " VALUES (1, 'R-1', 'deny', 'mallory', 'mallory', 'x', 1, 'pending', 'denied')")
+        alice.conn.execute(
+            "INSERT OR REPLACE INTO decisions (id, request_id, outcome, officer, os_account,"
+            " decided_at, request_version, status_before, status_after)"
+            " VALUES (1, 'R-1', 'deny', 'mallory', 'mallory', 'x', 1, 'pending', 'denied')"
+        )
     with pytest.raises(sqlite3.DatabaseError, match="append-only"):
-        alice.conn.execute("INSERT OR REPLACE INTO audit SELECT seq, at, 'mallory', os_account, action, subject,"
-                           " payload, prev_hash, hash FROM audit WHERE seq = 1")
+        alice.conn.execute(
+            "INSERT OR REPLACE INTO audit SELECT seq, at, 'mallory', os_account, action, subject,"
+            " payload, prev_hash, hash FROM audit WHERE seq = 1"
+        )
     assert table_dump(db_path) == before

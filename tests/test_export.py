@@ -29,9 +29,11 @@ def test_export_each_kind_csv_and_json(cli, db_path, tmp_path):
 
 def test_csv_cells_that_look_like_formulas_are_neutralised(cli, db_path, tmp_path):
     p = tmp_path / "r.yaml"
-    p.write_text("requests:\n  - id: R-F\n    kind: access\n    customer: C-KEST\n    entries: [AI.C.2.a]\n"
-                 "    end_use: '=HYPERLINK(\"http://x\",\"click\")'\n    summary: '@SUM(A1)'\n"
-                 "    submitted: 2026-11-01\n")
+    p.write_text(
+        "requests:\n  - id: R-F\n    kind: access\n    customer: C-KEST\n    entries: [AI.C.2.a]\n"
+        "    end_use: '=HYPERLINK(\"http://x\",\"click\")'\n    summary: '@SUM(A1)'\n"
+        "    submitted: 2026-11-01\n"
+    )
     assert cli("import", "requests", str(p), db=db_path).returncode == 0
     r = cli("export", "requests", db=db_path)
     row = next(row for row in csv.DictReader(io.StringIO(r.stdout)) if row["id"] == "R-F")

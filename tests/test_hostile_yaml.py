@@ -5,7 +5,6 @@ from __future__ import annotations
 import time
 
 import pytest
-
 from support import table_dump
 
 BOMB = """\
@@ -21,11 +20,15 @@ requests: [*g]
 
 CASES = {
     "alias bomb": (BOMB, ":2: not valid YAML/JSON: aliases (*name) are not accepted"),
-    "python tag": ("requests:\n  - !!python/object/apply:os.system ['touch pwned']\n",
-                   ":2: tag 'tag:yaml.org,2002:python/object/apply:os.system' is not accepted"),
+    "python tag": (
+        "requests:\n  - !!python/object/apply:os.system ['touch pwned']\n",
+        ":2: tag 'tag:yaml.org,2002:python/object/apply:os.system' is not accepted",
+    ),
     "custom tag": ("requests:\n  - id: !evil x\n", ":2: tag '!evil' is not accepted"),
-    "megabyte scalar": ("requests:\n  - id: R-1\n    end_use: " + "A" * 1_000_000 + "\n",
-                        ":3: value longer than 100000 characters"),
+    "megabyte scalar": (
+        "requests:\n  - id: R-1\n    end_use: " + "A" * 1_000_000 + "\n",
+        ":3: value longer than 100000 characters",
+    ),
     "deep nesting": ("requests:\n  - x: " + "[" * 100 + "]" * 100 + "\n", "nested deeper than 32 levels"),
     "not yaml": ("requests: [unclosed\n", "not valid YAML/JSON"),
     "binary": ("\x00\x01\x02", "not valid YAML/JSON"),
@@ -40,7 +43,7 @@ def test_hostile_file_refused_fast(case, tmp_path, cli, db_path):
     path = tmp_path / "evil.yaml"
     path.write_text(text)
     before = table_dump(db_path)
-    start = time.process_time()          # CPU time, not wall time: a loaded machine does not inflate it
+    start = time.process_time()  # CPU time, not wall time: a loaded machine does not inflate it
     r = cli("import", "requests", str(path), db=db_path)
     assert time.process_time() - start < 10, "no blow-up: a bomb would take minutes"
     assert r.returncode == 2, r.stderr

@@ -74,6 +74,7 @@ def strict_db(_strict_template, files, tmp_path):
 
 # ── the OS account ───────────────────────────────────────────────────────────────────────────
 
+
 def test_the_os_account_comes_from_the_password_database_not_the_environment(monkeypatch):
     monkeypatch.setenv("USER", "mallory")
     monkeypatch.setenv("LOGNAME", "mallory")
@@ -88,13 +89,15 @@ def test_the_os_account_comes_from_the_password_database_not_the_environment(mon
 def test_decisions_and_audit_record_the_os_account_beside_the_name(cli, db_path):
     ok(cli("decide", "R-1", "approve", db=db_path, officer="bob", env={"USER": "mallory", "LOGNAME": "mallory"}))
     assert rows(db_path, "SELECT officer, os_account FROM decisions") == [("bob", ME)]
-    [(officer, account, payload)] = rows(db_path, "SELECT officer, os_account, payload FROM audit"
-                                                  " WHERE action = 'decision'")
+    [(officer, account, payload)] = rows(
+        db_path, "SELECT officer, os_account, payload FROM audit WHERE action = 'decision'"
+    )
     assert (officer, account) == ("bob", ME)
     assert json.loads(payload)["os_account"] == ME
 
 
 # ── strict identity ──────────────────────────────────────────────────────────────────────────
+
 
 def test_init_strict_identity_is_recorded(strict_db):
     assert rows(strict_db, "SELECT value FROM meta WHERE key = 'strict_identity'") == [("1",)]
@@ -102,12 +105,15 @@ def test_init_strict_identity_is_recorded(strict_db):
     assert json.loads(payload)["strict_identity"] is True
 
 
-@pytest.mark.parametrize("args,env", [
-    (["decide", "R-1", "approve", "--officer", OTHER], {}),
-    (["decide", "R-1", "approve"], {"PERMITTUI_OFFICER": OTHER}),
-    (["decide", "R-2", "deny", "--reason", "PARTY-UNVERIFIED", "--officer", ME.upper() + "x"], {}),
-    (["countersign", "R-3", "--officer", OTHER], {}),
-])
+@pytest.mark.parametrize(
+    "args,env",
+    [
+        (["decide", "R-1", "approve", "--officer", OTHER], {}),
+        (["decide", "R-1", "approve"], {"PERMITTUI_OFFICER": OTHER}),
+        (["decide", "R-2", "deny", "--reason", "PARTY-UNVERIFIED", "--officer", ME.upper() + "x"], {}),
+        (["countersign", "R-3", "--officer", OTHER], {}),
+    ],
+)
 def test_strict_identity_refuses_a_name_that_is_not_the_os_account(cli, strict_db, args, env):
     before = table_dump(strict_db)
     err = refused_one_line(cli(*args, db=strict_db, env=env))
@@ -124,7 +130,7 @@ def test_strict_identity_accepts_the_os_account_whatever_user_says(cli, strict_d
 def test_strict_identity_one_account_cannot_complete_four_eyes_alone(cli, strict_db):
     ok(cli("decide", "R-3", "deny", "--reason", "EVAL-THRESHOLD-CROSSED", db=strict_db))
     before = table_dump(strict_db)
-    refused_one_line(cli("countersign", "R-3", db=strict_db))                    # own decision
+    refused_one_line(cli("countersign", "R-3", db=strict_db))  # own decision
     refused_one_line(cli("countersign", "R-3", "--officer", "colleague", db=strict_db))  # a name, not an account
     assert table_dump(strict_db) == before
     assert rows(strict_db, "SELECT status FROM requests WHERE id = 'R-3'") == [("awaiting_countersign",)]
@@ -150,6 +156,7 @@ def test_without_strict_identity_any_name_is_taken(cli, db_path):
 
 # ── sharing with a group ─────────────────────────────────────────────────────────────────────
 
+
 def _mode_and_group(path: Path) -> tuple[int, int]:
     st = path.stat()
     return stat.S_IMODE(st.st_mode), st.st_gid
@@ -158,7 +165,7 @@ def _mode_and_group(path: Path) -> tuple[int, int]:
 def test_init_group_makes_the_database_and_its_wal_files_0660_for_the_group(cli, tmp_path):
     path = tmp_path / "shared.db"
     gid = grp.getgrnam(MY_GROUP).gr_gid
-    old = os.umask(0o077)                    # a strict umask must not defeat the sharing
+    old = os.umask(0o077)  # a strict umask must not defeat the sharing
     try:
         ok(cli("init", "--group", MY_GROUP, db=path))
         assert _mode_and_group(path) == (0o660, gid)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 import pytest
-
 from support import table_dump
+
 from permittui.paths import data_dir
 
 
@@ -30,7 +30,8 @@ def test_reimport_changes_nothing(tmp_path, cli, db_path, files):
 
 
 BAD_REQUESTS = {
-    "unknown capability code": ("""\
+    "unknown capability code": (
+        """\
 requests:
   - id: R-9
     kind: access
@@ -38,8 +39,11 @@ requests:
     entries: [AI.Z.9.z]
     end_use: x
     submitted: 2026-11-01
-""", r":5: entries: unknown capability code 'AI.Z.9.z'"),
-    "unknown customer": ("""\
+""",
+        r":5: entries: unknown capability code 'AI.Z.9.z'",
+    ),
+    "unknown customer": (
+        """\
 requests:
   - id: R-9
     kind: access
@@ -47,13 +51,19 @@ requests:
     entries: [AI.C.2.a]
     end_use: x
     submitted: 2026-11-01
-""", r":4: customer: unknown customer 'NOBODY'"),
-    "duplicate id": ("""\
+""",
+        r":4: customer: unknown customer 'NOBODY'",
+    ),
+    "duplicate id": (
+        """\
 requests:
   - {id: R-9, kind: access, customer: C-ACME, entries: [AI.C.2.a], end_use: x, submitted: 2026-11-01}
   - {id: R-9, kind: access, customer: C-ACME, entries: [AI.C.2.a], end_use: y, submitted: 2026-11-01}
-""", r":3: id: duplicate id 'R-9' \(first on line 2\)"),
-    "wrong type": ("""\
+""",
+        r":3: id: duplicate id 'R-9' \(first on line 2\)",
+    ),
+    "wrong type": (
+        """\
 requests:
   - id: R-9
     kind: access
@@ -61,16 +71,22 @@ requests:
     entries: [AI.C.2.a]
     end_use: [not, text]
     submitted: 2026-11-01
-""", r":6: end_use: expected text, got a list"),
-    "missing field": ("""\
+""",
+        r":6: end_use: expected text, got a list",
+    ),
+    "missing field": (
+        """\
 requests:
   - id: R-9
     kind: access
     customer: C-ACME
     entries: [AI.C.2.a]
     submitted: 2026-11-01
-""", r":2: end_use: missing"),
-    "bad date": ("""\
+""",
+        r":2: end_use: missing",
+    ),
+    "bad date": (
+        """\
 requests:
   - id: R-9
     kind: access
@@ -78,8 +94,11 @@ requests:
     entries: [AI.C.2.a]
     end_use: x
     submitted: 2026-13-45
-""", r":7: submitted: '2026-13-45' is not a date"),
-    "bad kind": ("""\
+""",
+        r":7: submitted: '2026-13-45' is not a date",
+    ),
+    "bad kind": (
+        """\
 requests:
   - id: R-9
     kind: export
@@ -87,8 +106,11 @@ requests:
     entries: [AI.C.2.a]
     end_use: x
     submitted: 2026-11-01
-""", r":3: kind: 'export' is not one of access, release, renewal"),
-    "unknown field": ("""\
+""",
+        r":3: kind: 'export' is not one of access, release, renewal",
+    ),
+    "unknown field": (
+        """\
 requests:
   - id: R-9
     kind: access
@@ -97,8 +119,11 @@ requests:
     end_use: x
     submitted: 2026-11-01
     colour: blue
-""", r":8: colour: unknown field"),
-    "changed content of a registered request": ("""\
+""",
+        r":8: colour: unknown field",
+    ),
+    "changed content of a registered request": (
+        """\
 requests:
   - id: R-1
     kind: access
@@ -106,7 +131,9 @@ requests:
     entries: [AI.C.2.a]
     end_use: Something else entirely.
     submitted: 2026-11-10
-""", r":2: id: request 'R-1' is already registered with different content"),
+""",
+        r":2: id: request 'R-1' is already registered with different content",
+    ),
 }
 
 
@@ -138,8 +165,10 @@ def test_bad_customer_and_schedule_files(tmp_path, cli, db_path):
     assert f"{c}:4: country: 'GERMANY' is not a two-letter country code" in r.stderr
     assert f"{c}:5: vetting: 'trusted' is not one of vetted, provisional, suspended" in r.stderr
     s = tmp_path / "s.yaml"
-    s.write_text("schedule: {id: x, version: '2'}\nentries:\n  - code: AI.C.1.a\n    category: cyber\n"
-                 "    title: t\n    trigger: banned\n    threshold: {metric: m, operator: '~', value: 1, unit: u}\n")
+    s.write_text(
+        "schedule: {id: x, version: '2'}\nentries:\n  - code: AI.C.1.a\n    category: cyber\n"
+        "    title: t\n    trigger: banned\n    threshold: {metric: m, operator: '~', value: 1, unit: u}\n"
+    )
     r = cli("import", "schedule", str(s), db=db_path)
     assert r.returncode == 2
     assert f"{s}:6: trigger: 'banned' is not one of" in r.stderr
@@ -149,13 +178,17 @@ def test_bad_customer_and_schedule_files(tmp_path, cli, db_path):
 
 def test_json_files_are_accepted_with_line_numbers(tmp_path, cli, db_path):
     good = tmp_path / "r.json"
-    good.write_text('{"requests": [\n\t{"id": "R-J1", "kind": "access", "customer": "C-KEST",\n'
-                    '\t "entries": ["AI.C.2.a"], "end_use": "json", "submitted": "2026-11-02"}]}\n')
+    good.write_text(
+        '{"requests": [\n\t{"id": "R-J1", "kind": "access", "customer": "C-KEST",\n'
+        '\t "entries": ["AI.C.2.a"], "end_use": "json", "submitted": "2026-11-02"}]}\n'
+    )
     r = cli("import", "requests", str(good), db=db_path)
     assert r.returncode == 0, r.stderr
     bad = tmp_path / "b.json"
-    bad.write_text('[\n {"id": "R-J2", "kind": "access",\n  "customer": "C-KEST", "entries": ["AI.C.2.a"],\n'
-                   '  "end_use": 5.5e3, "submitted": "2026-11-02", "priority": "asap"}\n]\n')
+    bad.write_text(
+        '[\n {"id": "R-J2", "kind": "access",\n  "customer": "C-KEST", "entries": ["AI.C.2.a"],\n'
+        '  "end_use": 5.5e3, "submitted": "2026-11-02", "priority": "asap"}\n]\n'
+    )
     r = cli("import", "requests", str(bad), db=db_path)
     assert r.returncode == 2
     assert f"{bad}:4: priority: 'asap' is not one of low, normal, high, urgent" in r.stderr

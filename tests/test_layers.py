@@ -3,16 +3,31 @@
 import subprocess
 import sys
 
-CORE = ["permittui.domain.models", "permittui.domain.validate", "permittui.domain.rules.classify",
-        "permittui.domain.rules.clock", "permittui.domain.lifecycle", "permittui.domain.screening",
-        "permittui.store", "permittui.store.imports", "permittui.store.decisions", "permittui.store.findings",
-        "permittui.store.export", "permittui.store.demo", "permittui.cli", "permittui.cli.commands"]
+CORE = [
+    "permittui.domain.models",
+    "permittui.domain.validate",
+    "permittui.domain.rules.classify",
+    "permittui.domain.rules.clock",
+    "permittui.domain.lifecycle",
+    "permittui.domain.screening",
+    "permittui.store",
+    "permittui.store.imports",
+    "permittui.store.decisions",
+    "permittui.store.findings",
+    "permittui.store.export",
+    "permittui.store.demo",
+    "permittui.cli",
+    "permittui.cli.commands",
+]
 
 
 def test_core_imports_without_textual():
-    code = ("import sys\n" + "".join(f"import {m}\n" for m in CORE) +
-            "bad = sorted(m for m in sys.modules if m == 'textual' or m.startswith('textual.'))\n"
-            "print(','.join(bad))")
+    code = (
+        "import sys\n"
+        + "".join(f"import {m}\n" for m in CORE)
+        + "bad = sorted(m for m in sys.modules if m == 'textual' or m.startswith('textual.'))\n"
+        "print(','.join(bad))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
 
@@ -31,10 +46,12 @@ def test_no_textual_import_statements_in_core():
 
 def _modules_after(argv: list[str]) -> tuple[int, list[str]]:
     """Run the command line in a fresh interpreter; its exit code and the heavy modules it loaded."""
-    code = ("import sys\nfrom permittui.cli import main\n"
-            f"code = main({argv!r})\n"
-            "heavy = ('textual', 'rapidfuzz', 'rich', 'yaml', 'sqlite_utils')\n"
-            "print(code, ','.join(sorted(m for m in sys.modules if m.split('.')[0] in heavy)))")
+    code = (
+        "import sys\nfrom permittui.cli import main\n"
+        f"code = main({argv!r})\n"
+        "heavy = ('textual', 'rapidfuzz', 'rich', 'yaml', 'sqlite_utils')\n"
+        "print(code, ','.join(sorted(m for m in sys.modules if m.split('.')[0] in heavy)))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     status, _, loaded = out.stdout.strip().splitlines()[-1].partition(" ")
     return int(status), [m for m in loaded.split(",") if m]
@@ -45,8 +62,12 @@ def test_show_and_decide_load_neither_textual_nor_rapidfuzz(db_path):
     # rapidfuzz are for those who need them. Show scores R-1 against R-2, decided
     # first, as a precedent (the same entry).
     db = ["--db", str(db_path)]
-    for argv in (["decide", "R-2", "return", "--note", "withdrawn", *db], ["show", "R-1", *db],
-                 ["show", "R-1", "--json", *db], ["decide", "R-1", "request-info", "--note", "which OT?", *db]):
+    for argv in (
+        ["decide", "R-2", "return", "--note", "withdrawn", *db],
+        ["show", "R-1", *db],
+        ["show", "R-1", "--json", *db],
+        ["decide", "R-1", "request-info", "--note", "which OT?", *db],
+    ):
         status, loaded = _modules_after(argv)
         assert status == 0 and loaded == [], (argv, loaded)
 
@@ -61,8 +82,29 @@ def test_precedent_scores_in_python_equal_rapidfuzz():
     from permittui.domain.rules import precedent as _scores
 
     rnd = random.Random(6)
-    words = ["adversary", "emulation", "engagements", "for", "regulated", "banks", "under", "signed", "rules",
-             "of", "engagement", "inside", "client", "test", "environments", "a", "ab", "ba", "é", "ц", ""]
+    words = [
+        "adversary",
+        "emulation",
+        "engagements",
+        "for",
+        "regulated",
+        "banks",
+        "under",
+        "signed",
+        "rules",
+        "of",
+        "engagement",
+        "inside",
+        "client",
+        "test",
+        "environments",
+        "a",
+        "ab",
+        "ba",
+        "é",
+        "ц",
+        "",
+    ]
     texts = ["", " ", "a", "a a", "b a", "x\u3000y\tz"]
     texts += [" ".join(rnd.choice(words) for _ in range(rnd.randint(1, 25))) for _ in range(400)]
     texts += ["".join(rnd.choice("ab cd\u00e9") for _ in range(rnd.randint(0, 40))) for _ in range(100)]
@@ -90,8 +132,24 @@ def test_fast_parsing_of_the_console_show_and_decide_is_argparse_s():
     assert top == set(fast.TOP) | set(fast.COMMON)
 
     values = ["R-1", "approve", "deny", "refer", "bogus", "7", "-5", "+7", "", "a b", "show", "--json", "-x"]
-    options = ["--json", "--db", "--officer", "--reason", "--condition", "--note", "--inspector", "--referral-days",
-               "--expect-version", "--override", "--help", "--js", "--db=y", "--", "--theme", "--demo"]
+    options = [
+        "--json",
+        "--db",
+        "--officer",
+        "--reason",
+        "--condition",
+        "--note",
+        "--inspector",
+        "--referral-days",
+        "--expect-version",
+        "--override",
+        "--help",
+        "--js",
+        "--db=y",
+        "--",
+        "--theme",
+        "--demo",
+    ]
     rnd = random.Random(6)
     cases = [["show", "R-1"], ["decide", "R-1", "approve", "--note", "ok"], ["--db", "a", "show", "R", "--db", "b"]]
     for _ in range(4000):
@@ -104,7 +162,7 @@ def test_fast_parsing_of_the_console_show_and_decide_is_argparse_s():
             if option not in ("--json", "--override") and rnd.random() < 0.9:
                 args.insert(args.index(option) + 1, rnd.choice(values))
         cases.append(argv + args)
-    for _ in range(1000):   # the console: top-level options only
+    for _ in range(1000):  # the console: top-level options only
         argv = []
         for _ in range(rnd.randint(0, 4)):
             option = rnd.choice(["--db", "--officer", "--theme", "--read-only", "--demo", "--th", "--db=x", "-x"])
@@ -119,7 +177,7 @@ def test_fast_parsing_of_the_console_show_and_decide_is_argparse_s():
             continue
         fast_count += 1
         with contextlib.redirect_stderr(io.StringIO()), contextlib.redirect_stdout(io.StringIO()):
-            expected = vars(build_parser(argv).parse_args(argv))   # SystemExit here: fast took a bad one
+            expected = vars(build_parser(argv).parse_args(argv))  # SystemExit here: fast took a bad one
         assert vars(got) == expected, argv
     assert fast.parse(cases[0]) and fast.parse(cases[1]) and fast_count > 100
 

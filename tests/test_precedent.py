@@ -9,10 +9,14 @@ from permittui.domain.rules.precedent import PastCase, contrary_warning, identic
 from permittui.store import decisions, imports
 from permittui.store.findings import findings_for
 
-END_USE = ("Adversary-emulation engagements for regulated financial institutions under signed rules of "
-           "engagement, inside client test environments only.")
-END_USE_2 = ("Adversary emulation engagements for regulated banks under signed rules of engagement, inside "
-             "client test environments.")
+END_USE = (
+    "Adversary-emulation engagements for regulated financial institutions under signed rules of "
+    "engagement, inside client test environments only."
+)
+END_USE_2 = (
+    "Adversary emulation engagements for regulated banks under signed rules of engagement, inside "
+    "client test environments."
+)
 
 
 def case(rid: str, customer: str, entries: tuple[str, ...], end_use: str, outcome: str) -> PastCase:
@@ -29,19 +33,19 @@ def test_similarity_weighs_end_use_entries_and_customer():
 
 def test_essentially_identical_means_same_entries_and_alike_end_use_whoever_the_customer():
     c = case("P-1", "C-1", ("AI.C.2.a",), END_USE, "approve")
-    assert identical(("AI.C.2.a",), END_USE_2, c)                         # reworded, same case
+    assert identical(("AI.C.2.a",), END_USE_2, c)  # reworded, same case
     assert identical(("AI.C.2.a",), END_USE.upper(), c)
-    assert not identical(("AI.C.2.a", "AI.C.1.c"), END_USE, c)             # more entries: another case
-    assert not identical(("AI.C.2.a",), "Adversary emulation.", c)         # a vague subset is not identical
+    assert not identical(("AI.C.2.a", "AI.C.1.c"), END_USE, c)  # more entries: another case
+    assert not identical(("AI.C.2.a",), "Adversary emulation.", c)  # a vague subset is not identical
     assert not identical(("AI.C.2.a",), "Weather forecasting for farmers.", c)
 
 
 def test_only_relevant_cases_ranked_most_similar_first_and_limited():
     cases = [
-        case("P-1", "C-9", ("AI.C.2.a",), END_USE_2, "deny"),                      # same entry, similar use
-        case("P-2", "C-1", ("AI.S.1.a",), "Network monitoring.", "approve"),       # same customer
+        case("P-1", "C-9", ("AI.C.2.a",), END_USE_2, "deny"),  # same entry, similar use
+        case("P-2", "C-1", ("AI.S.1.a",), "Network monitoring.", "approve"),  # same customer
         case("P-3", "C-9", ("AI.C.2.a",), "Weather forecasting for farmers.", "approve"),  # same entry, other use
-        case("P-4", "C-8", ("AI.W.4.a",), END_USE, "approve"),                     # other entry
+        case("P-4", "C-8", ("AI.W.4.a",), END_USE, "approve"),  # other entry
         case("P-5", "C-7", ("AI.C.2.a",), END_USE, "approve-with-conditions"),
     ]
     found, _ = precedents("C-1", ("AI.C.2.a",), END_USE, cases)
@@ -52,8 +56,10 @@ def test_only_relevant_cases_ranked_most_similar_first_and_limited():
 
 
 def test_warning_when_identical_cases_went_both_ways():
-    cases = [case("P-1", "C-9", ("AI.C.2.a",), END_USE_2, "deny"),
-             case("P-2", "C-7", ("AI.C.2.a",), END_USE, "approve")]
+    cases = [
+        case("P-1", "C-9", ("AI.C.2.a",), END_USE_2, "deny"),
+        case("P-2", "C-7", ("AI.C.2.a",), END_USE, "approve"),
+    ]
     _, warning = precedents("C-1", ("AI.C.2.a",), END_USE, cases)
     assert warning and "decided both ways" in warning and "P-1 (deny)" in warning and "P-2 (approve)" in warning
 
@@ -69,9 +75,11 @@ def test_warning_against_the_requests_own_decision():
 
 
 def test_no_warning_for_similar_but_not_identical_or_for_a_return():
-    cases = [case("P-1", "C-1", ("AI.C.2.a", "AI.C.1.c"), END_USE, "deny"),      # other entry set
-             case("P-2", "C-9", ("AI.C.2.a",), END_USE, "return"),               # not a ruling on the merits
-             case("P-3", "C-9", ("AI.C.2.a",), END_USE, "approve")]
+    cases = [
+        case("P-1", "C-1", ("AI.C.2.a", "AI.C.1.c"), END_USE, "deny"),  # other entry set
+        case("P-2", "C-9", ("AI.C.2.a",), END_USE, "return"),  # not a ruling on the merits
+        case("P-3", "C-9", ("AI.C.2.a",), END_USE, "approve"),
+    ]
     assert precedents("C-1", ("AI.C.2.a",), END_USE, cases)[1] is None
     assert precedents("C-1", ("AI.C.2.a",), END_USE, cases, outcome="deny")[1] is not None  # P-3 approved
     found, _ = precedents("C-1", ("AI.C.2.a",), END_USE, cases)
@@ -115,15 +123,15 @@ def test_precedents_and_warnings_from_real_decisions(store_as, tmp_path, cli, db
     decisions.decide(store, "R-7", "approve", note="rules of engagement seen")
     decisions.decide(store, "R-6", "deny", reasons=["SAFEGUARDS-INADEQUATE"], note="production environments")
 
-    f6 = findings_for(store, "R-6")                      # decided: compared with its own outcome
+    f6 = findings_for(store, "R-6")  # decided: compared with its own outcome
     assert [(p.request_id, p.outcome, p.identical) for p in f6.precedents][:1] == [("R-7", "approve", True)]
     assert f6.precedent_warning and "decided the other way: R-7 (approve" in f6.precedent_warning
 
-    f8 = findings_for(store, "R-8")                      # pending: the two identical cases disagree
+    f8 = findings_for(store, "R-8")  # pending: the two identical cases disagree
     assert {p.request_id for p in f8.precedents} >= {"R-6", "R-7"}
     assert f8.precedent_warning and "decided both ways" in f8.precedent_warning
 
-    f1 = findings_for(store, "R-1")                      # same customer as R-7, different end use
+    f1 = findings_for(store, "R-1")  # same customer as R-7, different end use
     assert [(p.request_id, p.identical) for p in f1.precedents] == [("R-7", False)]
     assert f1.precedent_warning is None
 

@@ -9,14 +9,13 @@ import json
 import sqlite3
 
 import pytest
+from support import TODAY
 
 from permittui.domain.filter import parse
 from permittui.identity import Officer
 from permittui.store.db import init_store
 from permittui.store.demo import load_demo
 from permittui.store.queue import QueueSource
-
-from support import TODAY
 
 OPEN = ("pending", "info_requested", "referred", "awaiting_countersign")
 
@@ -34,23 +33,34 @@ def demo(tmp_path_factory):
 def expected(store, where: str = "1", args: tuple = ()) -> list[tuple[str, str]]:
     conn = sqlite3.connect(store.path)
     try:
-        return [tuple(r) for r in conn.execute(
-            f"SELECT due, id FROM requests WHERE status IN ({','.join('?' * len(OPEN))}) AND {where}"
-            " ORDER BY due, id", (*OPEN, *args))]
+        return [
+            tuple(r)
+            for r in conn.execute(
+                f"SELECT due, id FROM requests WHERE status IN ({','.join('?' * len(OPEN))}) AND {where}"
+                " ORDER BY due, id",
+                (*OPEN, *args),
+            )
+        ]
     finally:
         conn.close()
 
 
-@pytest.mark.parametrize("text, where, args", [
-    ("", "1", ()),
-    ("kind:release", "kind = ?", ("release",)),
-    ("due:<7d", "due < ?", ((dt.date.fromisoformat(TODAY) + dt.timedelta(days=7)).isoformat(),)),
-    # cap: reads open_entries' ranges, one stream per entry and status (a request naming two
-    # of the entries is in two streams and must come out once)
-    ("cap:AI.C", "id IN (SELECT request_id FROM request_entries WHERE code LIKE 'AI.C.%')", ()),
-    ("cap:AI.C kind:access", "kind = 'access' AND id IN (SELECT request_id FROM request_entries"
-     " WHERE code LIKE 'AI.C.%')", ()),
-])
+@pytest.mark.parametrize(
+    "text, where, args",
+    [
+        ("", "1", ()),
+        ("kind:release", "kind = ?", ("release",)),
+        ("due:<7d", "due < ?", ((dt.date.fromisoformat(TODAY) + dt.timedelta(days=7)).isoformat(),)),
+        # cap: reads open_entries' ranges, one stream per entry and status (a request naming two
+        # of the entries is in two streams and must come out once)
+        ("cap:AI.C", "id IN (SELECT request_id FROM request_entries WHERE code LIKE 'AI.C.%')", ()),
+        (
+            "cap:AI.C kind:access",
+            "kind = 'access' AND id IN (SELECT request_id FROM request_entries WHERE code LIKE 'AI.C.%')",
+            (),
+        ),
+    ],
+)
 def test_pages_forwards_and_backwards_equal_one_sorted_read(demo, text, where, args):
     source = QueueSource(demo, parse(text))
     want = expected(demo, where, args)
@@ -75,8 +85,10 @@ def test_a_page_row_carries_its_customer_and_entries(demo):
     row = QueueSource(demo).after(None, 1)[0]
     conn = sqlite3.connect(demo.path)
     try:
-        name, entries = conn.execute("SELECT c.name, r.entries FROM requests r JOIN customers c ON c.id = r.customer_id"
-                                     " WHERE r.id = ?", (row.id,)).fetchone()
+        name, entries = conn.execute(
+            "SELECT c.name, r.entries FROM requests r JOIN customers c ON c.id = r.customer_id WHERE r.id = ?",
+            (row.id,),
+        ).fetchone()
     finally:
         conn.close()
     assert row.customer_name == name and list(row.entries) == json.loads(entries)
@@ -87,9 +99,13 @@ def _open_entries(path) -> tuple[set, set]:
     conn = sqlite3.connect(path)
     try:
         have = set(conn.execute("SELECT code, status, due, request_id FROM open_entries"))
-        want = set(conn.execute(
-            "SELECT j.value, r.status, r.due, r.id FROM requests r, json_each(r.entries) j WHERE r.status IN"
-            f" ({','.join('?' * len(OPEN))})", OPEN))
+        want = set(
+            conn.execute(
+                "SELECT j.value, r.status, r.due, r.id FROM requests r, json_each(r.entries) j WHERE r.status IN"
+                f" ({','.join('?' * len(OPEN))})",
+                OPEN,
+            )
+        )
         return have, want
     finally:
         conn.close()
@@ -103,8 +119,12 @@ def test_open_entries_follow_every_kind_of_decision(tmp_path):
     try:
         for _ in load_demo(store):
             pass
-        pending = [r[0] for r in store.conn.execute(
-            "SELECT id FROM requests WHERE status = 'pending' AND entries NOT LIKE '%.9.%' ORDER BY id LIMIT 6")]
+        pending = [
+            r[0]
+            for r in store.conn.execute(
+                "SELECT id FROM requests WHERE status = 'pending' AND entries NOT LIKE '%.9.%' ORDER BY id LIMIT 6"
+            )
+        ]
         decisions.decide(store, pending[0], "deny", reasons=["PARTY-UNVERIFIED"])
         decisions.decide(store, pending[1], "request-info")
         decisions.decide(store, pending[2], "refer", inspector="Dr. Imre")
@@ -123,9 +143,11 @@ def test_an_older_database_gets_open_entries_filled_when_opened(tmp_path):
     for _ in load_demo(store):
         pass
     store.close()
-    conn = sqlite3.connect(tmp_path / "demo.db")   # as schema 2 left it: no table, no triggers
-    conn.executescript("DROP TRIGGER open_entries_insert; DROP TRIGGER open_entries_delete;"
-                       " DROP TRIGGER open_entries_update; DROP TABLE open_entries; PRAGMA user_version = 2;")
+    conn = sqlite3.connect(tmp_path / "demo.db")  # as schema 2 left it: no table, no triggers
+    conn.executescript(
+        "DROP TRIGGER open_entries_insert; DROP TRIGGER open_entries_delete;"
+        " DROP TRIGGER open_entries_update; DROP TABLE open_entries; PRAGMA user_version = 2;"
+    )
     conn.close()
     open_store(tmp_path / "demo.db", Officer("alice", "alice")).close()
     have, want = _open_entries(tmp_path / "demo.db")

@@ -65,8 +65,14 @@ def _requests_yaml(n: int) -> str:
     for i in range(n):
         customer = ("C-ACME", "C-KEST", "C-PROV")[i % 3]
         entry = ("AI.C.2.a", "AI.S.1.a", "AI.W.4.a")[i % 3]
-        lines += [f"  - id: RACE-{i:02d}", "    kind: access", f"    customer: {customer}", f"    entries: [{entry}]",
-                  f"    end_use: Contested use number {i}.", "    submitted: 2026-11-01"]
+        lines += [
+            f"  - id: RACE-{i:02d}",
+            "    kind: access",
+            f"    customer: {customer}",
+            f"    entries: [{entry}]",
+            f"    end_use: Contested use number {i}.",
+            "    submitted: 2026-11-01",
+        ]
     return "\n".join(lines) + "\n"
 
 
@@ -92,11 +98,17 @@ def test_eight_processes_fifty_requests_exactly_one_decision_each(race_db, tmp_p
     script = tmp_path / "worker.py"
     script.write_text(WORKER, encoding="utf-8")
     go = tmp_path / "go"
-    procs = [subprocess.Popen([sys.executable, str(script), str(race_db), name, str(go), str(i), str(N_REQUESTS)],
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-             for i, name in enumerate(OFFICERS)]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, str(script), str(race_db), name, str(go), str(i), str(N_REQUESTS)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for i, name in enumerate(OFFICERS)
+    ]
     try:
-        for p in procs:                        # every connection open before anyone starts
+        for p in procs:  # every connection open before anyone starts
             assert p.stdout.readline().strip() == "ready", p.stderr.read()
         started = time.perf_counter()
         go.touch()
@@ -135,16 +147,19 @@ def test_eight_processes_fifty_requests_exactly_one_decision_each(race_db, tmp_p
                 assert "nothing recorded" in msg
     assert (wins, losses) == (N_REQUESTS, N_REQUESTS * (len(OFFICERS) - 1))
     winners = {w[0] for w in winner.values()}
-    print(f"\nrace: {len(OFFICERS)} processes x {N_REQUESTS} requests in {elapsed:.2f}s;"
-          f" {wins} won, {losses} refused; wins by officer:",
-          {o: sum(1 for w in winner.values() if w[0] == o) for o in sorted(winners)})
+    print(
+        f"\nrace: {len(OFFICERS)} processes x {N_REQUESTS} requests in {elapsed:.2f}s;"
+        f" {wins} won, {losses} refused; wins by officer:",
+        {o: sum(1 for w in winner.values() if w[0] == o) for o in sorted(winners)},
+    )
     # A race was run: every process was still deciding when the last one started.
     assert max(o["t0"] for o in outputs) < min(o["t1"] for o in outputs), "the processes did not overlap"
 
     # Each request changed exactly once, with its one event and one audit row, and the chain holds.
     assert _rows(race_db, "SELECT COUNT(*) FROM requests WHERE id LIKE 'RACE-%' AND version != 2") == [(0,)]
-    assert _rows(race_db, "SELECT COUNT(*) FROM request_events WHERE request_id LIKE 'RACE-%'"
-                          " AND event = 'decision'") == [(N_REQUESTS,)]
+    assert _rows(
+        race_db, "SELECT COUNT(*) FROM request_events WHERE request_id LIKE 'RACE-%' AND event = 'decision'"
+    ) == [(N_REQUESTS,)]
     audited = [json.loads(p)["id"] for (p,) in _rows(race_db, "SELECT payload FROM audit WHERE action = 'decision'")]
     assert sorted(audited) == sorted(w[1] for w in winner.values())
     grants = _rows(race_db, "SELECT COUNT(*) FROM grants")[0][0]
@@ -157,9 +172,16 @@ def test_eight_processes_fifty_requests_exactly_one_decision_each(race_db, tmp_p
 def test_installed_commands_racing_on_one_request(race_db, tmp_path):
     exe = permittui_exe()
     for rid in ("RACE-00", "RACE-01", "RACE-02"):
-        procs = [subprocess.Popen([exe, "decide", rid, "approve", "--db", str(race_db), "--officer", name],
-                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=dict(os.environ))
-                 for name in OFFICERS]
+        procs = [
+            subprocess.Popen(
+                [exe, "decide", rid, "approve", "--db", str(race_db), "--officer", name],
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+                env=dict(os.environ),
+            )
+            for name in OFFICERS
+        ]
         results = [(name, *p.communicate(timeout=60), p.returncode) for name, p in zip(OFFICERS, procs)]
         [(w_officer, w_at)] = _rows(race_db, "SELECT officer, decided_at FROM decisions WHERE request_id = ?", (rid,))
         winners = [r for r in results if r[3] == 0]
@@ -189,7 +211,7 @@ def test_racing_countersigns_confirm_once(race_db):
     try:
         from permittui.store import decisions
 
-        decisions.decide(s, "R-3", "deny", reasons=["EVAL-THRESHOLD-CROSSED"])   # a release denial: waits
+        decisions.decide(s, "R-3", "deny", reasons=["EVAL-THRESHOLD-CROSSED"])  # a release denial: waits
     finally:
         s.close()
     exe = permittui_exe()
@@ -210,21 +232,28 @@ def test_racing_approvals_never_overrun_a_cap(race_db, tmp_path):
         conn.execute("UPDATE schedule_entries SET allow_list_cap = 2 WHERE code = 'AI.W.4.a'")
     conn.close()
     p = tmp_path / "cap.yaml"
-    p.write_text("requests:\n" + "".join(
-        f"  - id: CAP-{c}\n    kind: access\n    customer: {c}\n    entries: [AI.W.4.a]\n"
-        f"    end_use: Training cluster {c}.\n    submitted: 2026-11-01\n" for c in ("C-ACME", "C-KEST", "C-PROV")),
-        encoding="utf-8")
+    p.write_text(
+        "requests:\n"
+        + "".join(
+            f"  - id: CAP-{c}\n    kind: access\n    customer: {c}\n    entries: [AI.W.4.a]\n"
+            f"    end_use: Training cluster {c}.\n    submitted: 2026-11-01\n"
+            for c in ("C-ACME", "C-KEST", "C-PROV")
+        ),
+        encoding="utf-8",
+    )
     s = open_store(race_db, Officer("setup", "setup"))
     imports.import_requests(s, p)
     s.close()
     exe = permittui_exe()
     ids = ["CAP-C-ACME", "CAP-C-KEST", "CAP-C-PROV"]
-    argvs = [[exe, "decide", ids[i % 3], "approve", "--db", str(race_db), "--officer", n]
-             for i, n in enumerate(OFFICERS)]
+    argvs = [
+        [exe, "decide", ids[i % 3], "approve", "--db", str(race_db), "--officer", n] for i, n in enumerate(OFFICERS)
+    ]
     results = _spawn_all(argvs)
     assert "Traceback" not in "".join(e for _, _, e in results)
-    active = _rows(race_db, "SELECT COUNT(DISTINCT customer_id) FROM grants WHERE code = 'AI.W.4.a'"
-                            " AND status = 'active'")[0][0]
+    active = _rows(
+        race_db, "SELECT COUNT(DISTINCT customer_id) FROM grants WHERE code = 'AI.W.4.a' AND status = 'active'"
+    )[0][0]
     approved = _rows(race_db, "SELECT COUNT(*) FROM requests WHERE id LIKE 'CAP-%' AND status = 'approved'")[0][0]
     assert active == approved == 2, results
     refusals = [e for code, _, e in results if code == 1]

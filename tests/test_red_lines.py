@@ -4,6 +4,7 @@ come from the schedule data, not the code). Such a request can only be denied or
 from __future__ import annotations
 
 import pytest
+from support import table_dump
 
 from permittui.domain import flags
 from permittui.domain.models import Request, ScheduleEntry, Threshold
@@ -11,22 +12,35 @@ from permittui.domain.rules.classify import classify, red_lines
 from permittui.errors import Refused
 from permittui.store import decisions
 from permittui.store.findings import findings_for
-from support import table_dump
 
 
-def entry(code: str, trigger: str = "licence_required", phrases: tuple[str, ...] = (), window: int = 90,
-          metric: str | None = None) -> ScheduleEntry:
+def entry(
+    code: str,
+    trigger: str = "licence_required",
+    phrases: tuple[str, ...] = (),
+    window: int = 90,
+    metric: str | None = None,
+) -> ScheduleEntry:
     th = Threshold(metric, "in", ["x"], "enum") if metric else None
-    return ScheduleEntry(code, "surveillance", code, "", th, trigger, window, None, trigger == "prohibited",
-                         red_line_phrases=phrases)
+    return ScheduleEntry(
+        code, "surveillance", code, "", th, trigger, window, None, trigger == "prohibited", red_line_phrases=phrases
+    )
 
 
-SCHEDULE = {e.code: e for e in (
-    entry("S.1"),
-    entry("S.9", "prohibited", ("mass surveillance", "population-scale monitoring", "social scoring"), 0,
-          metric="end_use_category"),
-    entry("A.9", "prohibited", ("lethal autonomous", "without meaningful human control"), 0),
-)}
+SCHEDULE = {
+    e.code: e
+    for e in (
+        entry("S.1"),
+        entry(
+            "S.9",
+            "prohibited",
+            ("mass surveillance", "population-scale monitoring", "social scoring"),
+            0,
+            metric="end_use_category",
+        ),
+        entry("A.9", "prohibited", ("lethal autonomous", "without meaningful human control"), 0),
+    )
+}
 
 
 def check(end_use: str, *codes: str, summary: str = "", schedule=SCHEDULE) -> list[str]:
@@ -49,32 +63,38 @@ def test_an_end_use_matching_a_phrase_is_a_red_line_whatever_is_requested():
     assert hit.reason == "declared end use matches the red line phrase 'mass surveillance'"
 
 
-@pytest.mark.parametrize("text", [
-    "MASS SURVEILLANCE of residents",
-    "mass-surveillance of residents",
-    "mass\nsurveillance",
-    "mass   surveillance",
-    "mass\u00a0surveillance",                       # no-break space
-    "mass sur\u00adveillance",                      # soft hyphen inside the word
-    "mass\u200bsurveillance",                       # zero-width space standing for a space
-    "mass surveil\u200blance",                      # zero-width space hiding inside the word
-    "mass surveillance.",
-    "(mass surveillance)",
-    "Mass Surveillánce",                            # a diacritic
-    "population scale monitoring",                  # the phrase has a hyphen, the text doesn't
-    "Population-Scale Monitoring",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "MASS SURVEILLANCE of residents",
+        "mass-surveillance of residents",
+        "mass\nsurveillance",
+        "mass   surveillance",
+        "mass\u00a0surveillance",  # no-break space
+        "mass sur\u00adveillance",  # soft hyphen inside the word
+        "mass\u200bsurveillance",  # zero-width space standing for a space
+        "mass surveil\u200blance",  # zero-width space hiding inside the word
+        "mass surveillance.",
+        "(mass surveillance)",
+        "Mass Surveillánce",  # a diacritic
+        "population scale monitoring",  # the phrase has a hyphen, the text doesn't
+        "Population-Scale Monitoring",
+    ],
+)
 def test_variants_of_a_phrase_still_match(text):
     assert check(f"Our programme: {text} for the ministry.") == ["S.9"]
 
 
-@pytest.mark.parametrize("text", [
-    "massive surveillance-camera maintenance",       # words, not substrings
-    "antisocial scoring",
-    "surveillance mass",                             # order matters for a phrase
-    "lethal, non-autonomous",
-    "Human-in-the-loop review of every engagement",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "massive surveillance-camera maintenance",  # words, not substrings
+        "antisocial scoring",
+        "surveillance mass",  # order matters for a phrase
+        "lethal, non-autonomous",
+        "Human-in-the-loop review of every engagement",
+    ],
+)
 def test_no_match_on_mere_substrings_or_other_order(text):
     assert check(text) == []
 
@@ -84,11 +104,26 @@ def test_the_summary_counts_as_declared_too():
 
 
 def test_phrases_are_data_a_schedule_without_them_flags_nothing():
-    bare = {c: ScheduleEntry(e.code, e.category, e.title, e.description, e.threshold, e.trigger,
-                             e.review_window_days, e.allow_list_cap, e.countersign) for c, e in SCHEDULE.items()}
+    bare = {
+        c: ScheduleEntry(
+            e.code,
+            e.category,
+            e.title,
+            e.description,
+            e.threshold,
+            e.trigger,
+            e.review_window_days,
+            e.allow_list_cap,
+            e.countersign,
+        )
+        for c, e in SCHEDULE.items()
+    }
     assert check("mass surveillance without meaningful human control", schedule=bare) == []
-    custom = {"Q.9": ScheduleEntry("Q.9", "autonomy", "custom", "", None, "prohibited", 0,
-                                   red_line_phrases=("self-replicating agent",))}
+    custom = {
+        "Q.9": ScheduleEntry(
+            "Q.9", "autonomy", "custom", "", None, "prohibited", 0, red_line_phrases=("self-replicating agent",)
+        )
+    }
     assert check("a Self Replicating Agent for ops", schedule=custom) == ["Q.9"]
 
 
@@ -99,27 +134,32 @@ def test_several_red_lines_each_once():
 def test_a_declared_category_on_a_prohibited_threshold_is_a_red_line():
     from permittui.domain.models import Evaluation
 
-    r = Request("R-1", "access", "C-1", (), "Analytics.", "2026-11-01",
-                evaluations=(Evaluation("end_use_category", "x"),))
+    r = Request(
+        "R-1", "access", "C-1", (), "Analytics.", "2026-11-01", evaluations=(Evaluation("end_use_category", "x"),)
+    )
     triggered, _ = classify(r, SCHEDULE)
     assert [h.code for h in red_lines(r, SCHEDULE, triggered)] == ["S.9"]
 
 
 # ── in the register: only a denial or an escalation ──────────────────────────────────────────
 
+
 def test_red_line_request_is_flagged_and_can_only_be_denied_or_escalated(store_as, db_path):
     store = store_as("alice")
-    f = findings_for(store, "R-4")                       # AI.A.9.a, "Autonomous target engagement ..."
+    f = findings_for(store, "R-4")  # AI.A.9.a, "Autonomous target engagement ..."
     assert [r.code for r in f.red_lines] == ["AI.A.9.a"]
     assert "red line" in f.flags()
     bits = store.conn.execute("SELECT flags FROM requests WHERE id = 'R-4'").fetchone()[0]
     assert bits & flags.RED_LINE
     before = table_dump(db_path)
-    for outcome, kw in (("approve", {}), ("approve-with-conditions", {"conditions": ["NAMED-USERS-ONLY"]}),
-                        ("approve", {"override": True})):
+    for outcome, kw in (
+        ("approve", {}),
+        ("approve-with-conditions", {"conditions": ["NAMED-USERS-ONLY"]}),
+        ("approve", {"override": True}),
+    ):
         with pytest.raises(Refused, match="red line AI.A.9.a"):
             decisions.decide(store, "R-4", outcome, **kw)
-    assert table_dump(db_path) == before                  # a refusal changes nothing
+    assert table_dump(db_path) == before  # a refusal changes nothing
     result = decisions.decide(store, "R-4", "refer", inspector="insp.kovacs", note="escalation")
     assert result.status == "awaiting_countersign"
     assert any("escalation of the red line AI.A.9.a" in w for w in result.why_countersign)
@@ -132,9 +172,12 @@ def test_end_use_phrase_alone_blocks_approval(store_as, tmp_path):
     from permittui.store import imports
 
     p = tmp_path / "more.yaml"
-    p.write_text("requests:\n  - id: R-9\n    kind: access\n    customer: C-ACME\n    entries: [AI.S.1.a]\n"
-                 "    end_use: \"Subscriber analytics; includes Social-Scoring of citizens.\"\n"
-                 "    submitted: 2026-11-15\n", encoding="utf-8")
+    p.write_text(
+        "requests:\n  - id: R-9\n    kind: access\n    customer: C-ACME\n    entries: [AI.S.1.a]\n"
+        '    end_use: "Subscriber analytics; includes Social-Scoring of citizens."\n'
+        "    submitted: 2026-11-15\n",
+        encoding="utf-8",
+    )
     imports.import_requests(store, p)
     f = findings_for(store, "R-9")
     assert [(r.code, "social scoring" in r.reason) for r in f.red_lines] == [("AI.S.9.a", True)]

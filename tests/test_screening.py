@@ -10,6 +10,7 @@ import random
 from pathlib import Path
 
 import pytest
+from support import table_dump
 
 from permittui.domain import flags
 from permittui.domain.screening import HIT_SCORE, ListedName, Screener
@@ -19,23 +20,24 @@ from permittui.formats import csl
 from permittui.store import decisions, imports, screening
 from permittui.store.findings import findings_for
 
-from support import table_dump
-
 # ── normalisation ──────────────────────────────────────────────────────────────────────────
 
 
-@pytest.mark.parametrize("a,b", [
-    ("ACME HOLDINGS LIMITED", "Acme [Holdings] Ltd"),                          # case, brackets, legal form
-    ("Société Générale de Télécom S.A.", "societe generale de telecom"),      # diacritics, legal form
-    ("Yitu Network Technology (Shanghai) Co., Ltd.", "Shanghai Yitu Network Technology Co Ltd"),  # word order
-    ("Nordlicht Sicherheit GmbH", "NORDLICHT SICHERHEIT AG"),                  # one legal form for another
-    ("Garantex Europe OÜ", "GARANTEX EUROPE OU"),                               # diacritics in the legal form
-    ("Kestrel Red-Team, L.L.C.", "Kestrel Red Team LLC"),                       # dots and hyphens
-    ("O'Brien & Sons Ltd", "OBrien and Sons"),                                  # apostrophe, ampersand
-    ("Straße Werke", "Strasse Werke"),                                          # ß
-    ("Московский институт теплотехники", "Moskovskiy Institut Teplotekhniki"),  # Cyrillic
-    ("İstanbul Teknoloji A.Ş.", "Istanbul Teknoloji"),
-])
+@pytest.mark.parametrize(
+    "a,b",
+    [
+        ("ACME HOLDINGS LIMITED", "Acme [Holdings] Ltd"),  # case, brackets, legal form
+        ("Société Générale de Télécom S.A.", "societe generale de telecom"),  # diacritics, legal form
+        ("Yitu Network Technology (Shanghai) Co., Ltd.", "Shanghai Yitu Network Technology Co Ltd"),  # word order
+        ("Nordlicht Sicherheit GmbH", "NORDLICHT SICHERHEIT AG"),  # one legal form for another
+        ("Garantex Europe OÜ", "GARANTEX EUROPE OU"),  # diacritics in the legal form
+        ("Kestrel Red-Team, L.L.C.", "Kestrel Red Team LLC"),  # dots and hyphens
+        ("O'Brien & Sons Ltd", "OBrien and Sons"),  # apostrophe, ampersand
+        ("Straße Werke", "Strasse Werke"),  # ß
+        ("Московский институт теплотехники", "Moskovskiy Institut Teplotekhniki"),  # Cyrillic
+        ("İstanbul Teknoloji A.Ş.", "Istanbul Teknoloji"),
+    ],
+)
 def test_names_that_normalise_to_the_same_key(a, b):
     assert normalise(a) == normalise(b) != ""
 
@@ -43,10 +45,11 @@ def test_names_that_normalise_to_the_same_key(a, b):
 def test_a_name_made_only_of_legal_forms_keeps_them_and_no_letters_gives_nothing():
     assert tokens("The Company Ltd") == ["the", "company", "ltd"]
     assert normalise("— ... —") == ""
-    assert normalise("上海航天技术研究院") == "上海航天技术研究院"                   # other scripts stay, not dropped
+    assert normalise("上海航天技术研究院") == "上海航天技术研究院"  # other scripts stay, not dropped
 
 
 # ── the matcher ────────────────────────────────────────────────────────────────────────────
+
 
 def listed(entry_id: str, name: str, *aliases: str, countries: tuple[str, ...] = (), source: str = "EL"):
     return [ListedName(entry_id, n, normalise(n), countries, source) for n in (name, *aliases)]
@@ -72,18 +75,21 @@ def hits(names: list[str], country: str = "", s: Screener = LIST) -> dict[str, f
     return {m.entry_id: m.score for m in s.screen(names, country, limit=10_000)}
 
 
-@pytest.mark.parametrize("party,entry", [
-    ("Societe Generale de Telecom", "S-1"),                        # diacritics
-    ("Nordlicht Sicherheit GmbH", "S-2"),                          # legal form
-    ("Yitu Network Technology (Shanghai) Co Ltd", "S-3"),          # word order
-    ("Garantex Europe OU", "S-5"),
-    ("Moskovskiy Institut Teplotekhniki", "S-4"),                  # transliteration of the Cyrillic name
-    ("Moskovsky Institut Teplotehniki", "S-4"),                    # ... another transliteration
-    ("Zhukovskii Aviatsionnyi Zavod", "S-7"),                      # a transliterated alias, spelt otherwise
-    ("Жуковский авиационный завод", "S-7"),                        # the party's own name in Cyrillic
-    ("HangTian Electronics Import Export", "S-6"),                 # words joined
-    ("Hang Tian Electroincs Import Export", "S-6"),                # a typo
-])
+@pytest.mark.parametrize(
+    "party,entry",
+    [
+        ("Societe Generale de Telecom", "S-1"),  # diacritics
+        ("Nordlicht Sicherheit GmbH", "S-2"),  # legal form
+        ("Yitu Network Technology (Shanghai) Co Ltd", "S-3"),  # word order
+        ("Garantex Europe OU", "S-5"),
+        ("Moskovskiy Institut Teplotekhniki", "S-4"),  # transliteration of the Cyrillic name
+        ("Moskovsky Institut Teplotehniki", "S-4"),  # ... another transliteration
+        ("Zhukovskii Aviatsionnyi Zavod", "S-7"),  # a transliterated alias, spelt otherwise
+        ("Жуковский авиационный завод", "S-7"),  # the party's own name in Cyrillic
+        ("HangTian Electronics Import Export", "S-6"),  # words joined
+        ("Hang Tian Electroincs Import Export", "S-6"),  # a typo
+    ],
+)
 def test_listed_names_found_through_their_variants(party, entry):
     found = hits([party])
     assert entry in found and found[entry] >= HIT_SCORE, (party, found)
@@ -123,11 +129,15 @@ def test_results_best_first_one_per_entry_and_limited():
     assert [m.score for m in found] == sorted((m.score for m in found), reverse=True)
 
 
-WORDS = ("almaz angara baikal delta elektron granit impuls kaskad kvant lazer luch meridian neva novator okean "
-         "orion polyus radian raduga rubin saturn signal sokol spektr strela titan vektor vega volga zenit zvezda "
-         "huaxin jinhua kunlun tianhe zhongke sepehr farayand pishgam arman sina karadeniz marmara toros").split()
-TRADES = ("electronics technology machinery aviation shipping trading import export chemical optics research "
-          "systems telecom instruments precision energy marine radio radar laser materials").split()
+WORDS = (
+    "almaz angara baikal delta elektron granit impuls kaskad kvant lazer luch meridian neva novator okean "
+    "orion polyus radian raduga rubin saturn signal sokol spektr strela titan vektor vega volga zenit zvezda "
+    "huaxin jinhua kunlun tianhe zhongke sepehr farayand pishgam arman sina karadeniz marmara toros"
+).split()
+TRADES = (
+    "electronics technology machinery aviation shipping trading import export chemical optics research "
+    "systems telecom instruments precision energy marine radio radar laser materials"
+).split()
 FORMS = ("LLC", "Ltd", "Co., Ltd.", "GmbH", "OOO", "JSC", "FZE", "S.A.", "Inc.", "")
 
 
@@ -156,7 +166,7 @@ def probes(rows, n: int, seed: int = 8) -> list[tuple[str, str]]:
             rng.shuffle(w)
             s = " ".join(w)
             j = rng.randrange(len(s))
-            out.append((s[:j] + s[j + 1:], rng.choice((countries[0], "GB", ""))))   # one character dropped
+            out.append((s[:j] + s[j + 1 :], rng.choice((countries[0], "GB", ""))))  # one character dropped
         else:
             out.append((f"{rng.choice(('Acme', 'Contoso', 'Fabrikam'))} {rng.choice(TRADES).title()}", "GB"))
     return out
@@ -195,8 +205,10 @@ def test_30000_entries_every_listed_name_is_found_as_published():
 
 # ── the list as published ──────────────────────────────────────────────────────────────────
 
-def csl_row(_id: str, name: str, alt_names: str = "", addresses: str = "", source: str = "Entity List (EL) - BIS",
-            **more: str) -> dict[str, str]:
+
+def csl_row(
+    _id: str, name: str, alt_names: str = "", addresses: str = "", source: str = "Entity List (EL) - BIS", **more: str
+) -> dict[str, str]:
     row = dict.fromkeys(csl.CSV_COLUMNS, "")
     row.update(_id=_id, source=source, name=name, alt_names=alt_names, addresses=addresses, type="Entity", **more)
     return row
@@ -212,8 +224,12 @@ def write_csv(path: Path, rows: list[dict[str, str]], bom: bool = False) -> Path
 
 LIST_ROWS = [
     csl_row("S-1", "KESTREL RED-TEAM, L.L.C.", addresses="1 Main St, Arlington, VA, 22201, US"),
-    csl_row("S-2", "Sicherheit Nordlicht AG", alt_names="Nordlicht Security; and NL Sicherheit",
-            addresses="Hauptstr. 1, Berlin, , 10115, DE"),
+    csl_row(
+        "S-2",
+        "Sicherheit Nordlicht AG",
+        alt_names="Nordlicht Security; and NL Sicherheit",
+        addresses="Hauptstr. 1, Berlin, , 10115, DE",
+    ),
     csl_row("S-3", "Grey Harbor Analytics Pte. Ltd.", addresses="1 Harbour Rd, Singapore, , 018989, SG"),
     csl_row("S-4", "Zenit Optical Plant", addresses="Lenina 1, Kazan, , 420000, RU"),
 ]
@@ -241,19 +257,36 @@ def test_csv_problems_are_located(tmp_path):
 
 
 def test_json_as_published(tmp_path):
-    data = {"total": 2, "results": [
-        {"id": "J-1", "source": "Specially Designated Nationals (SDN) - Treasury Department", "name": "Garantex Europe OÜ",
-         "alt_names": ["Garantex", "Grinex"], "addresses": [{"address": "Tallinn", "country": "EE"}],
-         "programs": ["CYBER2", "RUSSIA-EO14024"], "type": "Entity"},
-        {"_id": "J-2", "source": "Entity List (EL)", "name": "Zenit Optical Plant", "alt_names": None,
-         "nationalities": ["RU"], "remarks": None},
-    ]}
+    data = {
+        "total": 2,
+        "results": [
+            {
+                "id": "J-1",
+                "source": "Specially Designated Nationals (SDN) - Treasury Department",
+                "name": "Garantex Europe OÜ",
+                "alt_names": ["Garantex", "Grinex"],
+                "addresses": [{"address": "Tallinn", "country": "EE"}],
+                "programs": ["CYBER2", "RUSSIA-EO14024"],
+                "type": "Entity",
+            },
+            {
+                "_id": "J-2",
+                "source": "Entity List (EL)",
+                "name": "Zenit Optical Plant",
+                "alt_names": None,
+                "nationalities": ["RU"],
+                "remarks": None,
+            },
+        ],
+    }
     p = tmp_path / "consolidated.json"
     p.write_text("\ufeff" + json.dumps(data, ensure_ascii=False), encoding="utf-8")
     parties = csl.read_list(p)
     assert [(x.id, x.alt_names, x.countries, x.programs) for x in parties] == [
-        ("J-1", ("Garantex", "Grinex"), ("EE",), "CYBER2; RUSSIA-EO14024"), ("J-2", (), ("RU",), "")]
-    p.write_text(json.dumps([data["results"][0]]), encoding="utf-8")                 # a bare list
+        ("J-1", ("Garantex", "Grinex"), ("EE",), "CYBER2; RUSSIA-EO14024"),
+        ("J-2", (), ("RU",), ""),
+    ]
+    p.write_text(json.dumps([data["results"][0]]), encoding="utf-8")  # a bare list
     assert [x.id for x in csl.read_list(p)] == ["J-1"]
     p.write_text(json.dumps({"results": [{"id": "J-3", "source": "EL", "name": {"x": 1}}]}), encoding="utf-8")
     with pytest.raises(InvalidFile, match=r"results\[0\].name: expected text"):
@@ -265,13 +298,15 @@ def test_json_as_published(tmp_path):
 
 # ── in the register: hits, dispositions, re-flagging ─────────────────────────────────────────
 
+
 def open_hits(store, customer: str | None = None) -> list[dict]:
     return [h for h in screening.list_hits(store, customer) if h["disposition"] == "open"]
 
 
 def audit_rows(store, action: str) -> list[tuple]:
-    return store.conn.execute("SELECT officer, at, subject, payload FROM audit WHERE action = ? ORDER BY seq",
-                              (action,)).fetchall()
+    return store.conn.execute(
+        "SELECT officer, at, subject, payload FROM audit WHERE action = ? ORDER BY seq", (action,)
+    ).fetchall()
 
 
 @pytest.fixture
@@ -287,11 +322,14 @@ def test_import_flags_customers_whose_names_match(listed_db):
     # legal form and punctuation (C-KEST), word order and legal form (C-PROV), harbour/harbor (C-SUSP)
     assert found == {("C-KEST", "S-1"), ("C-PROV", "S-2"), ("C-SUSP", "S-3")}
     assert len(audit_rows(store, "screening.hit")) == 3
-    f = findings_for(store, "R-2")                                  # C-KEST's request
+    f = findings_for(store, "R-2")  # C-KEST's request
     (s,) = f.screening
     assert {k: s[k] for k in ("party", "listed_name", "list", "disposition")} == {
-        "party": "Kestrel Red Team LLC", "listed_name": "KESTREL RED-TEAM, L.L.C.", "list": "Entity List (EL) - BIS",
-        "disposition": "open"}
+        "party": "Kestrel Red Team LLC",
+        "listed_name": "KESTREL RED-TEAM, L.L.C.",
+        "list": "Entity List (EL) - BIS",
+        "disposition": "open",
+    }
     assert s["score"] == 100.0 and "screening hit" in f.flags()
     bits = dict(store.conn.execute("SELECT id, flags FROM requests").fetchall())
     assert bits["R-2"] & flags.SCREENING and not bits["R-1"] & flags.SCREENING
@@ -354,7 +392,9 @@ def test_a_changed_entry_reopens_the_clearance(listed_db, tmp_path):
     imports.import_screening(store, write_csv(tmp_path / "changed.csv", changed))
     (h,) = screening.list_hits(store, "C-KEST")
     assert h["disposition"] == "open" and h["officer"] is None
-    assert h["reason"].startswith("re-opened: the list entry changed after alice cleared it") and "not them" in h["reason"]
+    assert (
+        h["reason"].startswith("re-opened: the list entry changed after alice cleared it") and "not them" in h["reason"]
+    )
     (_, _, subject, payload) = audit_rows(store, "screening.reflag")[0]
     assert subject == "C-KEST" and json.loads(payload)["cleared_reason"] == "not them"
     # a confirmed hit stays confirmed when its entry changes
@@ -375,9 +415,21 @@ def test_delisted_entries_no_longer_match(listed_db, tmp_path):
 def test_json_list_imports_like_the_csv(store_as, tmp_path):
     store = store_as("alice")
     p = tmp_path / "list.json"
-    p.write_text(json.dumps({"results": [
-        {"id": "J-1", "source": "SDN", "name": "Nordlicht Sicherheit A.G.", "addresses": [{"country": "DE"}]}]}),
-        encoding="utf-8")
+    p.write_text(
+        json.dumps(
+            {
+                "results": [
+                    {
+                        "id": "J-1",
+                        "source": "SDN",
+                        "name": "Nordlicht Sicherheit A.G.",
+                        "addresses": [{"country": "DE"}],
+                    }
+                ]
+            }
+        ),
+        encoding="utf-8",
+    )
     imports.import_screening(store, p)
     (h,) = screening.list_hits(store)
     assert (h["customer"], h["entry_id"], h["score"]) == ("C-PROV", "J-1", 100.0)

@@ -10,6 +10,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from support import TODAY
 
 from permittui.cli import main
 from permittui.cli.show import show
@@ -18,8 +19,6 @@ from permittui.paths import data_dir
 from permittui.store import imports
 from permittui.store.db import init_store, open_store
 from permittui.store.demo import load_demo
-
-from support import TODAY
 
 REQUIRED = {
     "triggered": {"code", "trigger", "reason"},
@@ -64,25 +63,50 @@ def test_json_shape_for_every_fixture_request(store_as, rid):
 
 def test_json_findings_of_the_fixture(store_as):
     store = store_as()
-    r3 = show_json(store, "R-3")["findings"]                  # release: 0.62 >= 0.5, 12 h < 40 h
+    r3 = show_json(store, "R-3")["findings"]  # release: 0.62 >= 0.5, 12 h < 40 h
     assert [(t["code"], t["trigger"], t["reason"]) for t in r3["triggered"]] == [
-        ("AI.C.1.b", "pre_release_review", "exploit_success_rate_professional_ctf = 0.62 >= 0.5 fraction")]
-    assert {k: r3["clock"][k] for k in CLOCK} == {"registered": "2026-11-05", "due": "2026-12-05", "days_left": 13,
-                                                  "paused_days": 0}
+        ("AI.C.1.b", "pre_release_review", "exploit_success_rate_professional_ctf = 0.62 >= 0.5 fraction")
+    ]
+    assert {k: r3["clock"][k] for k in CLOCK} == {
+        "registered": "2026-11-05",
+        "due": "2026-12-05",
+        "days_left": 13,
+        "paused_days": 0,
+    }
     r4 = show_json(store, "R-4")["findings"]
     assert [rl["code"] for rl in r4["red_lines"]] == ["AI.A.9.a"] and "red line" in r4["flags"]
     r5 = show_json(store, "R-5")["findings"]
     assert r5["customer"]["suspended"] is True and "customer suspended" in r5["flags"]
     r1 = show_json(store, "R-1")["findings"]
-    assert r1["allow_list"] == [{"code": "AI.C.2.a", "granted": False, "grant_status": None, "granted_on": None,
-                                 "expires": None, "cap": 60, "used": 0, "cap_reached": False}]
+    assert r1["allow_list"] == [
+        {
+            "code": "AI.C.2.a",
+            "granted": False,
+            "grant_status": None,
+            "granted_on": None,
+            "expires": None,
+            "cap": 60,
+            "used": 0,
+            "cap_reached": False,
+        }
+    ]
 
 
 def test_plain_show_prints_the_same_for_a_person(store_as):
     text = show_text(store_as(), "R-4")
-    for part in ("R-4  access  pending", "Nordlicht Sicherheit GmbH [C-PROV]", "entries    AI.A.9.a", "triggered",
-                 "AI.A.9.a   prohibited", "RED LINES", "allow-list", "screening", "no hits", "clock      registered",
-                 "flags      red line"):
+    for part in (
+        "R-4  access  pending",
+        "Nordlicht Sicherheit GmbH [C-PROV]",
+        "entries    AI.A.9.a",
+        "triggered",
+        "AI.A.9.a   prohibited",
+        "RED LINES",
+        "allow-list",
+        "screening",
+        "no hits",
+        "clock      registered",
+        "flags      red line",
+    ):
         assert part in text, part
     text = show_text(store_as(), "R-3")
     assert "eval     exploit_success_rate_professional_ctf = 0.62" in text
@@ -106,15 +130,44 @@ def evil_db(db_path, tmp_path):
     store = open_store(db_path, Officer("alice", "alice"))
     try:
         c = tmp_path / "evil-customers.json"
-        c.write_text(json.dumps({"customers": [{"id": "C-EVIL", "name": EVIL_NAME, "aliases": ["A\x9b31m"],
-                                                "country": "GB", "vetting": "vetted"}]}), encoding="utf-8")
+        c.write_text(
+            json.dumps(
+                {
+                    "customers": [
+                        {
+                            "id": "C-EVIL",
+                            "name": EVIL_NAME,
+                            "aliases": ["A\x9b31m"],
+                            "country": "GB",
+                            "vetting": "vetted",
+                        }
+                    ]
+                }
+            ),
+            encoding="utf-8",
+        )
         imports.import_customers(store, c)
         r = tmp_path / "evil-requests.json"
-        r.write_text(json.dumps({"requests": [{
-            "id": "R-EVIL", "kind": "release", "customer": "C-EVIL", "entries": ["AI.C.2.a"], "end_use": EVIL_END_USE,
-            "summary": "sum\x1bPmary\x1b\\", "model": "M\x1b[5m",
-            "evaluations": {"metric\x1b[1m": {"value": "v\x1b[7m", "unit": "u\x1b"}}, "submitted": "2026-11-01"}]}),
-            encoding="utf-8")
+        r.write_text(
+            json.dumps(
+                {
+                    "requests": [
+                        {
+                            "id": "R-EVIL",
+                            "kind": "release",
+                            "customer": "C-EVIL",
+                            "entries": ["AI.C.2.a"],
+                            "end_use": EVIL_END_USE,
+                            "summary": "sum\x1bPmary\x1b\\",
+                            "model": "M\x1b[5m",
+                            "evaluations": {"metric\x1b[1m": {"value": "v\x1b[7m", "unit": "u\x1b"}},
+                            "submitted": "2026-11-01",
+                        }
+                    ]
+                }
+            ),
+            encoding="utf-8",
+        )
         imports.import_requests(store, r)
     finally:
         store.close()
@@ -164,8 +217,10 @@ def test_hostile_screening_hit_in_show(evil_db, tmp_path, cli):
 # ── the shipped demo ───────────────────────────────────────────────────────────────────────
 
 DEMO = Path(data_dir()) / "demo"
-needs_demo = pytest.mark.skipif(not (DEMO / "requests.yaml").exists() or not (DEMO / "screening.csv").exists(),
-                                reason="the demo data is not shipped yet")
+needs_demo = pytest.mark.skipif(
+    not (DEMO / "requests.yaml").exists() or not (DEMO / "screening.csv").exists(),
+    reason="the demo data is not shipped yet",
+)
 
 
 @pytest.fixture(scope="module")
@@ -238,7 +293,8 @@ def test_demo_spot_checks(demo_shows):
     # screening: a designed look-alike (legal form: Co. LLC / Company) shows on its customer's request
     data = next(_find(demo_shows, customer_name="Gulf Modern"))
     assert [(s["listed_name"], s["score"]) for s in data["findings"]["screening"]] == [
-        ("Gulf Modern Solutions Engineering Company", 100.0)]
+        ("Gulf Modern Solutions Engineering Company", 100.0)
+    ]
     # the precedent pair went both ways; the pending third case resembling both is warned
     third = next(d for d in _find(demo_shows, end_use="adversary-emulation") if d["request"]["status"] == "pending")
     assert third["findings"]["precedent_warning"] and "both ways" in third["findings"]["precedent_warning"]
@@ -246,12 +302,16 @@ def test_demo_spot_checks(demo_shows):
     assert {d["request"]["status"] for d in decided} >= {"denied", "approved_with_conditions"}
     assert all("other way" in (d["findings"]["precedent_warning"] or "") for d in decided)
     # red lines: a red-line phrase in a declared end use, and prohibited entries
-    assert any(rl["code"] == "AI.S.9.a" and "mass surveillance" in rl["reason"]
-               for d in _find(demo_shows, end_use="mass surveillance") for rl in d["findings"]["red_lines"])
+    assert any(
+        rl["code"] == "AI.S.9.a" and "mass surveillance" in rl["reason"]
+        for d in _find(demo_shows, end_use="mass surveillance")
+        for rl in d["findings"]["red_lines"]
+    )
     assert sum(bool(d["findings"]["red_lines"]) for d in every) >= 3
     # the open-weight release above 10^26 FLOP triggers the licence entry, with countersign
-    over = [t for d in every for t in d["findings"]["triggered"]
-            if t["code"] == "AI.W.1.a" and "1.4e+26" in t["reason"]]
+    over = [
+        t for d in every for t in d["findings"]["triggered"] if t["code"] == "AI.W.1.a" and "1.4e+26" in t["reason"]
+    ]
     assert over and all(t["countersign"] for t in over)
     # AI.C.4.a: 28 of 30 places taken
     caps = {(a["used"], a["cap"]) for d in every for a in d["findings"]["allow_list"] if a["code"] == "AI.C.4.a"}
@@ -273,7 +333,11 @@ def test_demo_screening_hits_are_the_designed_look_alikes(demo_db):
     finally:
         store.close()
     # legal form, case and GmbH, word order and punctuation, diacritics (OÜ), and a near miss to clear
-    for listed in ("gulf modern solutions engineering company", "adt analog and digital technik",
-                   "shanghai yitu network technology co., ltd.", "garantex europe ou",
-                   "integrity technology group, incorporated"):
+    for listed in (
+        "gulf modern solutions engineering company",
+        "adt analog and digital technik",
+        "shanghai yitu network technology co., ltd.",
+        "garantex europe ou",
+        "integrity technology group, incorporated",
+    ):
         assert listed in found, (listed, found)

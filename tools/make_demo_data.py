@@ -48,101 +48,256 @@ CUSTOMERS = [
     # frontier labs (release requests; some also sit in the cyber tranche as software owners)
     ("halcyon", "Halcyon Systems Ltd", ["Halcyon AI"], "GB", "frontier lab", "vetted", {"lab"}),
     ("meridian", "Meridian Intelligence Inc.", ["Meridian AI"], "US", "frontier lab", "vetted", {"lab"}),
-    ("aoi", "Aoi Kenkyūsho K.K.", ["Aoi Kenkyusho KK", "Aoi Labs", "青研究所"], "JP",
-     "frontier lab", "vetted", {"lab"}),
+    (
+        "aoi",
+        "Aoi Kenkyūsho K.K.",
+        ["Aoi Kenkyusho KK", "Aoi Labs", "青研究所"],
+        "JP",
+        "frontier lab",
+        "vetted",
+        {"lab"},
+    ),
     ("nordwind", "Nordwind KI GmbH", ["Nordwind AI"], "DE", "frontier lab", "vetted", {"lab"}),
-    ("corvid", "Corvid Labs, Inc.", ["Corvid Research LLC"], "US", "frontier lab",
-     "provisional", {"lab"}),
-    ("seoulfrontier", "Seoul Frontier AI Co., Ltd.", ["SFAI", "서울프론티어에이아이"], "KR", "frontier lab",
-     "vetted", {"lab"}),
+    ("corvid", "Corvid Labs, Inc.", ["Corvid Research LLC"], "US", "frontier lab", "provisional", {"lab"}),
+    (
+        "seoulfrontier",
+        "Seoul Frontier AI Co., Ltd.",
+        ["SFAI", "서울프론티어에이아이"],
+        "KR",
+        "frontier lab",
+        "vetted",
+        {"lab"},
+    ),
     ("lumen", "Lumen Nord AB", [], "SE", "frontier lab", "vetted", {"lab"}),
     # cloud and data-centre operators
     ("stratus", "Stratus Meridian Cloud Corp.", ["StratusCloud"], "US", "cloud provider", "vetted", {"cloud"}),
     ("pacifica", "Pacifica Compute Pte. Ltd.", [], "SG", "cloud provider", "vetted", {"cloud"}),
-    ("gulfmodern", "Gulf Modern Solutions Engineering Co. LLC", ["GMSE Data Centres"], "AE",
-     "data-centre operator", "provisional", {"cloud"}),
-    ("maplegrid", "Maple Grid Compute Inc.", ["Calcul Grille Érable Inc."], "CA", "cloud provider", "vetted",
-     {"cloud"}),
+    (
+        "gulfmodern",
+        "Gulf Modern Solutions Engineering Co. LLC",
+        ["GMSE Data Centres"],
+        "AE",
+        "data-centre operator",
+        "provisional",
+        {"cloud"},
+    ),
+    (
+        "maplegrid",
+        "Maple Grid Compute Inc.",
+        ["Calcul Grille Érable Inc."],
+        "CA",
+        "cloud provider",
+        "vetted",
+        {"cloud"},
+    ),
     ("rheinmain", "Rhein-Main Rechenzentrum AG", ["RMRZ"], "DE", "data-centre operator", "vetted", {"cloud"}),
     # cybersecurity vendors and red teams
-    ("nordlicht", "Nordlicht Sicherheit GmbH", ["Nordlicht Security"], "DE", "cybersecurity vendor", "vetted",
-     {"cyber"}),
+    (
+        "nordlicht",
+        "Nordlicht Sicherheit GmbH",
+        ["Nordlicht Security"],
+        "DE",
+        "cybersecurity vendor",
+        "vetted",
+        {"cyber"},
+    ),
     ("kestrel", "Kestrel Red Team LLC", [], "US", "red-team consultancy", "vetted", {"cyber", "redteam"}),
     ("bastion", "Bastion Point Security Ltd", [], "GB", "cybersecurity vendor", "vetted", {"cyber"}),
-    ("integrity", "Integrity Technology Partners, Inc.", ["ITP Managed Security"], "US",
-     "managed security provider", "vetted", {"cyber"}),
+    (
+        "integrity",
+        "Integrity Technology Partners, Inc.",
+        ["ITP Managed Security"],
+        "US",
+        "managed security provider",
+        "vetted",
+        {"cyber"},
+    ),
     ("ironbark", "Ironbark Cyber Pty Ltd", [], "AU", "red-team consultancy", "vetted", {"cyber", "redteam"}),
-    ("sentinelle", "Sentinelle Défense Numérique SAS", ["Sentinelle Defense Numerique"], "FR",
-     "cybersecurity vendor", "vetted", {"cyber"}),
-    ("shomer", "Shomer Cyber Ranges Ltd.", ["שומר סייבר בע״מ"], "IL", "cyber range operator", "vetted",
-     {"cyber"}),
-    ("acme", "Acme [Holdings] Ltd", ["Acme Pen-Test Services"], "GB", "penetration-testing firm",
-     "provisional", {"cyber", "redteam"}),
-    ("orourke", "O'Rourke & Daughters Security Ltd", ["ORourke and Daughters"], "IE", "red-team consultancy",
-     "vetted", {"cyber", "redteam"}),
+    (
+        "sentinelle",
+        "Sentinelle Défense Numérique SAS",
+        ["Sentinelle Defense Numerique"],
+        "FR",
+        "cybersecurity vendor",
+        "vetted",
+        {"cyber"},
+    ),
+    ("shomer", "Shomer Cyber Ranges Ltd.", ["שומר סייבר בע״מ"], "IL", "cyber range operator", "vetted", {"cyber"}),
+    (
+        "acme",
+        "Acme [Holdings] Ltd",
+        ["Acme Pen-Test Services"],
+        "GB",
+        "penetration-testing firm",
+        "provisional",
+        {"cyber", "redteam"},
+    ),
+    (
+        "orourke",
+        "O'Rourke & Daughters Security Ltd",
+        ["ORourke and Daughters"],
+        "IE",
+        "red-team consultancy",
+        "vetted",
+        {"cyber", "redteam"},
+    ),
     ("cobalt", "Cobalt Lattice Security B.V.", [], "NL", "cybersecurity vendor", "vetted", {"cyber"}),
     ("vigil", "Vigil Swiss AG", ["Vigil Suisse SA"], "CH", "cybersecurity vendor", "vetted", {"cyber"}),
     ("hyderabad", "Hyderabad Secure Labs Pvt Ltd", ["HSL"], "IN", "cybersecurity vendor", "vetted", {"cyber"}),
-    ("araucaria", "Araucária Segurança Digital Ltda.", ["Araucaria Seguranca Digital"], "BR",
-     "cybersecurity vendor", "provisional", {"cyber"}),
+    (
+        "araucaria",
+        "Araucária Segurança Digital Ltda.",
+        ["Araucaria Seguranca Digital"],
+        "BR",
+        "cybersecurity vendor",
+        "provisional",
+        {"cyber"},
+    ),
     # national CERTs and government agencies
-    ("ccdid", "Canadian Centre for Digital Infrastructure Defence",
-     ["CCDID", "Centre canadien de défense des infrastructures numériques"], "CA", "national CERT", "vetted", {"cert"}),
-    ("bfn", "Bundesstelle für Netzabwehr", ["BfN-CERT", "Bundesstelle fuer Netzabwehr"], "DE", "national CERT",
-     "vetted", {"cert"}),
-    ("sgcio", "Singapore Critical Infrastructure Cyber Office", ["SCICO"], "SG", "government agency", "vetted",
-     {"cert", "gov"}),
-    ("jgscc", "Japan Grid Security Coordination Center", ["JGSCC", "Nihon Denryokumō Anzen Chōsei Sentā"], "JP",
-     "national CERT", "vetted", {"cert"}),
+    (
+        "ccdid",
+        "Canadian Centre for Digital Infrastructure Defence",
+        ["CCDID", "Centre canadien de défense des infrastructures numériques"],
+        "CA",
+        "national CERT",
+        "vetted",
+        {"cert"},
+    ),
+    (
+        "bfn",
+        "Bundesstelle für Netzabwehr",
+        ["BfN-CERT", "Bundesstelle fuer Netzabwehr"],
+        "DE",
+        "national CERT",
+        "vetted",
+        {"cert"},
+    ),
+    (
+        "sgcio",
+        "Singapore Critical Infrastructure Cyber Office",
+        ["SCICO"],
+        "SG",
+        "government agency",
+        "vetted",
+        {"cert", "gov"},
+    ),
+    (
+        "jgscc",
+        "Japan Grid Security Coordination Center",
+        ["JGSCC", "Nihon Denryokumō Anzen Chōsei Sentā"],
+        "JP",
+        "national CERT",
+        "vetted",
+        {"cert"},
+    ),
     ("knda", "Korea Network Defence Agency", ["KNDA"], "KR", "government agency", "vetted", {"cert", "gov"}),
     ("anrn", "Agence nationale de résilience numérique", ["ANRN"], "FR", "national CERT", "vetted", {"cert"}),
-    ("eds", "Emirates Digital Shield Authority", ["EDSA"], "AE", "government agency", "provisional",
-     {"cert", "gov"}),
-    ("transit", "Metropolitan Transit Safety Authority", ["MTSA"], "AU", "government agency", "vetted",
-     {"gov", "transit"}),
+    ("eds", "Emirates Digital Shield Authority", ["EDSA"], "AE", "government agency", "provisional", {"cert", "gov"}),
+    (
+        "transit",
+        "Metropolitan Transit Safety Authority",
+        ["MTSA"],
+        "AU",
+        "government agency",
+        "vetted",
+        {"gov", "transit"},
+    ),
     # universities and research institutes
-    ("lyon", "Université de Lyon – Laboratoire d'Informatique", ["Universite de Lyon LI", "UdL-LI"], "FR",
-     "university", "vetted", {"uni"}),
+    (
+        "lyon",
+        "Université de Lyon – Laboratoire d'Informatique",
+        ["Universite de Lyon LI", "UdL-LI"],
+        "FR",
+        "university",
+        "vetted",
+        {"uni"},
+    ),
     ("nordheide", "Technische Universität Nordheide", ["TU Nordheide"], "DE", "university", "vetted", {"uni"}),
-    ("wellingborough", "University of Wellingborough – Centre for Secure Systems", ["UoW CSS"], "GB",
-     "university", "vetted", {"uni"}),
+    (
+        "wellingborough",
+        "University of Wellingborough – Centre for Secure Systems",
+        ["UoW CSS"],
+        "GB",
+        "university",
+        "vetted",
+        {"uni"},
+    ),
     ("campinas", "Instituto Tecnológico de Campinas Sul", ["ITCS"], "BR", "university", "vetted", {"uni"}),
     ("pune", "Indian Institute of Systems Science, Pune", ["IISS Pune"], "IN", "university", "vetted", {"uni"}),
-    ("kyoto", "Kyōto Institute of Informatics", ["Kyoto Institute of Informatics"], "JP", "university",
-     "vetted", {"uni"}),
-    ("biosecure", "Biosecure Nordic AB", ["Nordic Biosecurity Institute"], "SE", "biosecurity research institute",
-     "vetted", {"bio", "biodef"}),
+    (
+        "kyoto",
+        "Kyōto Institute of Informatics",
+        ["Kyoto Institute of Informatics"],
+        "JP",
+        "university",
+        "vetted",
+        {"uni"},
+    ),
+    (
+        "biosecure",
+        "Biosecure Nordic AB",
+        ["Nordic Biosecurity Institute"],
+        "SE",
+        "biosecurity research institute",
+        "vetted",
+        {"bio", "biodef"},
+    ),
     # pharma and biotech
     ("veridian", "Veridian Therapeutics plc", [], "GB", "pharma", "vetted", {"bio"}),
     ("helixridge", "Helix Ridge Biosciences Inc.", [], "US", "biotech", "vetted", {"bio"}),
     ("basilea", "Basilea Biologics AG", ["Basilea Biologics SA"], "CH", "pharma", "vetted", {"bio"}),
     ("sablepeak", "Sable Peak Biotech Pvt Ltd", [], "IN", "biotech", "suspended", {"bio"}),
     ("mirae", "Mirae Genomics Co., Ltd.", ["미래지노믹스", "Mirae Genomics"], "KR", "biotech", "vetted", {"bio"}),
-    ("praxis", "Praxis Cloud Lab Inc.", ["Praxis Automated Biology"], "US", "cloud laboratory operator",
-     "provisional", {"bio"}),
+    (
+        "praxis",
+        "Praxis Cloud Lab Inc.",
+        ["Praxis Automated Biology"],
+        "US",
+        "cloud laboratory operator",
+        "provisional",
+        {"bio"},
+    ),
     # defence
     ("albion", "Albion Defence Systems plc", ["ADS"], "GB", "defence prime", "vetted", {"defence"}),
     ("talon", "Talon Dynamics Corporation", [], "US", "defence prime", "provisional", {"defence"}),
     ("sabra", "Sabra Autonomous Systems Ltd.", [], "IL", "defence prime", "provisional", {"defence"}),
-    ("quillon", "Quillon Robotique SARL", ["Quillon Robotics"], "FR", "drone manufacturer", "provisional",
-     {"defence"}),
+    ("quillon", "Quillon Robotique SARL", ["Quillon Robotics"], "FR", "drone manufacturer", "provisional", {"defence"}),
     # telecoms and utilities
-    ("skoda", "Škoda Digital s.r.o.", ["Skoda Digital"], "CZ", "telecom and IT integrator", "vetted",
-     {"telecom"}),
+    ("skoda", "Škoda Digital s.r.o.", ["Skoda Digital"], "CZ", "telecom and IT integrator", "vetted", {"telecom"}),
     ("fjordline", "Fjordline Telekom ASA", [], "NO", "telecom", "vetted", {"telecom"}),
     ("conecta", "Conecta Brasil Telecom S.A.", [], "BR", "telecom", "provisional", {"telecom"}),
     ("bharat", "Bharat Signal Networks Ltd", ["BSN Telecom"], "IN", "telecom", "suspended", {"telecom"}),
     ("zetagrid", "Zeta Grid Utilities plc", [], "GB", "electricity grid operator", "vetted", {"utility"}),
     ("kaimana", "Kaimana Ocean Robotics LLC", [], "US", "maritime autonomy vendor", "vetted", {"defence"}),
     # screening cases and awkward parties
-    ("adt", "ADT Analog and Digital Technik GmbH", [], "DE", "industrial control systems integrator",
-     "provisional", {"utility"}),
-    ("yitu", "Yitu Network Technology (Shanghai) Co., Ltd.", ["上海依图网络科技有限公司"], "CN",
-     "computer-vision vendor", "provisional", {"cv"}),
-    ("tallinn", "Tallinn Ledger Analytics OÜ", ["Garantex Europe OÜ", "TLA"], "EE",
-     "blockchain analytics", "suspended", {"fintech"}),
-    ("civic", "Civic Harmony Analytics FZE", [], "AE", "surveillance analytics vendor", "suspended",
-     {"gov"}),
+    (
+        "adt",
+        "ADT Analog and Digital Technik GmbH",
+        [],
+        "DE",
+        "industrial control systems integrator",
+        "provisional",
+        {"utility"},
+    ),
+    (
+        "yitu",
+        "Yitu Network Technology (Shanghai) Co., Ltd.",
+        ["上海依图网络科技有限公司"],
+        "CN",
+        "computer-vision vendor",
+        "provisional",
+        {"cv"},
+    ),
+    (
+        "tallinn",
+        "Tallinn Ledger Analytics OÜ",
+        ["Garantex Europe OÜ", "TLA"],
+        "EE",
+        "blockchain analytics",
+        "suspended",
+        {"fintech"},
+    ),
+    ("civic", "Civic Harmony Analytics FZE", [], "AE", "surveillance analytics vendor", "suspended", {"gov"}),
 ]
 
 # Customers resembling screening.csv rows (CSL sample) after normalisation: the demo's hits.
@@ -158,142 +313,215 @@ SCREENING_CASES = {
 
 END_USES = {
     "AI.C.4.a": [
-        ("Defensive vuln discovery in own products",
-         "Defensive vulnerability discovery in the customer's own products and open-source dependencies "
-         "before release. Findings go to the customer's PSIRT and upstream maintainers under coordinated "
-         "disclosure."),
-        ("Hardening own critical-infrastructure estate",
-         "Hardening of the customer's own critical-infrastructure estate (SCADA, substations, billing) by "
-         "its in-house security team. Access is limited to named analysts on managed workstations."),
-        ("CERT advisory triage and exploitability analysis",
-         "Triage of incoming vulnerability reports and exploitability analysis for national advisories. No "
-         "use against systems the customer does not own or hold written authority to test."),
-        ("Security review of cloud control plane",
-         "Security review of the customer's cloud control plane and hypervisor code by its product-security "
-         "group, with every model session logged to the vendor."),
-        ("Closed cyber-range teaching and research",
-         "Teaching and research in a closed university cyber range: students reproduce disclosed "
-         "vulnerabilities in isolated virtual networks. No internet-facing targets."),
-        ("Fuzzing telecom core software in lab replica",
-         "Continuous fuzzing and root-cause analysis of the customer's telecom core-network software in a "
-         "lab replica of production."),
-        ("Patch validation for own firmware",
-         "Validation that security patches for the customer's own device firmware actually close the "
-         "reported flaw, before the patches ship."),
+        (
+            "Defensive vuln discovery in own products",
+            "Defensive vulnerability discovery in the customer's own products and open-source dependencies "
+            "before release. Findings go to the customer's PSIRT and upstream maintainers under coordinated "
+            "disclosure.",
+        ),
+        (
+            "Hardening own critical-infrastructure estate",
+            "Hardening of the customer's own critical-infrastructure estate (SCADA, substations, billing) by "
+            "its in-house security team. Access is limited to named analysts on managed workstations.",
+        ),
+        (
+            "CERT advisory triage and exploitability analysis",
+            "Triage of incoming vulnerability reports and exploitability analysis for national advisories. No "
+            "use against systems the customer does not own or hold written authority to test.",
+        ),
+        (
+            "Security review of cloud control plane",
+            "Security review of the customer's cloud control plane and hypervisor code by its product-security "
+            "group, with every model session logged to the vendor.",
+        ),
+        (
+            "Closed cyber-range teaching and research",
+            "Teaching and research in a closed university cyber range: students reproduce disclosed "
+            "vulnerabilities in isolated virtual networks. No internet-facing targets.",
+        ),
+        (
+            "Fuzzing telecom core software in lab replica",
+            "Continuous fuzzing and root-cause analysis of the customer's telecom core-network software in a "
+            "lab replica of production.",
+        ),
+        (
+            "Patch validation for own firmware",
+            "Validation that security patches for the customer's own device firmware actually close the "
+            "reported flaw, before the patches ship.",
+        ),
     ],
     "AI.C.1.c": [
-        ("Authorised pen-testing of own OT network",
-         "Authorised penetration testing of the customer's own OT network under contract with a national "
-         "grid operator."),
-        ("Autonomous red-team against enterprise replica",
-         "Autonomous red-team exercises against a full-scale replica of the customer's enterprise network, "
-         "run quarterly with the blue team observing."),
-        ("Purple-team validation of detection rules",
-         "Purple-team validation of detection rules: the agent runs end-to-end intrusion scenarios in a "
-         "segregated range while defenders tune alerts."),
-        ("Hospital-network resilience assessment",
-         "Assessment of hospital-network resilience for a regional health authority, on a cloned test "
-         "environment only."),
+        (
+            "Authorised pen-testing of own OT network",
+            "Authorised penetration testing of the customer's own OT network under contract with a national "
+            "grid operator.",
+        ),
+        (
+            "Autonomous red-team against enterprise replica",
+            "Autonomous red-team exercises against a full-scale replica of the customer's enterprise network, "
+            "run quarterly with the blue team observing.",
+        ),
+        (
+            "Purple-team validation of detection rules",
+            "Purple-team validation of detection rules: the agent runs end-to-end intrusion scenarios in a "
+            "segregated range while defenders tune alerts.",
+        ),
+        (
+            "Hospital-network resilience assessment",
+            "Assessment of hospital-network resilience for a regional health authority, on a cloned test "
+            "environment only.",
+        ),
     ],
     "AI.C.2.a": [
-        ("C2 implants for detection signature development",
-         "Development of detection signatures for command-and-control traffic. The model generates implant "
-         "variants in an isolated malware lab with no network egress."),
-        ("Red-team services to government departments",
-         "Red-team services for government departments under a framework contract. Implants are "
-         "time-limited and registered with the client's security operations centre."),
-        ("Intrusion samples for responder training",
-         "Training material for incident responders: realistic intrusion-software samples are generated "
-         "and detonated in a sandbox."),
+        (
+            "C2 implants for detection signature development",
+            "Development of detection signatures for command-and-control traffic. The model generates implant "
+            "variants in an isolated malware lab with no network egress.",
+        ),
+        (
+            "Red-team services to government departments",
+            "Red-team services for government departments under a framework contract. Implants are "
+            "time-limited and registered with the client's security operations centre.",
+        ),
+        (
+            "Intrusion samples for responder training",
+            "Training material for incident responders: realistic intrusion-software samples are generated "
+            "and detonated in a sandbox.",
+        ),
     ],
     "AI.B.2.a": [
-        ("Biosecurity red-teaming of frontier models",
-         "Biosecurity red-teaming of frontier models by a biodefence laboratory. Outputs are held on an "
-         "isolated network and reviewed by the institutional biosafety committee."),
-        ("Broad-spectrum antiviral countermeasure design",
-         "Design of broad-spectrum antiviral countermeasures against emerging viral families, with all "
-         "sequence work restricted to a BSL-3 facility."),
-        ("Host-range modelling for vaccine strain selection",
-         "Pandemic-preparedness modelling of host-range changes to inform vaccine strain selection, under "
-         "the institution's dual-use research of concern policy."),
+        (
+            "Biosecurity red-teaming of frontier models",
+            "Biosecurity red-teaming of frontier models by a biodefence laboratory. Outputs are held on an "
+            "isolated network and reviewed by the institutional biosafety committee.",
+        ),
+        (
+            "Broad-spectrum antiviral countermeasure design",
+            "Design of broad-spectrum antiviral countermeasures against emerging viral families, with all "
+            "sequence work restricted to a BSL-3 facility.",
+        ),
+        (
+            "Host-range modelling for vaccine strain selection",
+            "Pandemic-preparedness modelling of host-range changes to inform vaccine strain selection, under "
+            "the institution's dual-use research of concern policy.",
+        ),
     ],
     "AI.W.1.a": [
-        ("Sovereign-cloud hosting of closed weights",
-         "Hosting of Halcyon-4 weights in the customer's sovereign-cloud region to serve government "
-         "tenants, under the developer's weight-security requirements."),
-        ("Air-gapped on-prem deployment for drug discovery",
-         "On-premises deployment of closed frontier weights in the customer's air-gapped research cluster "
-         "for drug-discovery workloads."),
-        ("Disaster-recovery replica of covered weights",
-         "Disaster-recovery replica of covered weights in a second data centre operated by the customer."),
-        ("Regional serving of Meridian Atlas 3",
-         "Serving Meridian Atlas 3 from the customer's regional data centre to local enterprise customers "
-         "through the developer's API gateway."),
+        (
+            "Sovereign-cloud hosting of closed weights",
+            "Hosting of Halcyon-4 weights in the customer's sovereign-cloud region to serve government "
+            "tenants, under the developer's weight-security requirements.",
+        ),
+        (
+            "Air-gapped on-prem deployment for drug discovery",
+            "On-premises deployment of closed frontier weights in the customer's air-gapped research cluster "
+            "for drug-discovery workloads.",
+        ),
+        (
+            "Disaster-recovery replica of covered weights",
+            "Disaster-recovery replica of covered weights in a second data centre operated by the customer.",
+        ),
+        (
+            "Regional serving of Meridian Atlas 3",
+            "Serving Meridian Atlas 3 from the customer's regional data centre to local enterprise customers "
+            "through the developer's API gateway.",
+        ),
     ],
     "AI.W.3.a": [
-        ("Fine-tuned weights into hospital network",
-         "Receipt of fine-tuned weights derived from a covered model, for deployment inside a hospital "
-         "group's private network."),
-        ("Distilled weights to overseas subsidiary",
-         "Transfer of distilled weights to a subsidiary in another jurisdiction for local-language serving."),
+        (
+            "Fine-tuned weights into hospital network",
+            "Receipt of fine-tuned weights derived from a covered model, for deployment inside a hospital "
+            "group's private network.",
+        ),
+        (
+            "Distilled weights to overseas subsidiary",
+            "Transfer of distilled weights to a subsidiary in another jurisdiction for local-language serving.",
+        ),
     ],
     "AI.W.3.b": [
-        ("Temporary SL-2 hosting during migration",
-         "Temporary hosting of covered weights at a security-level-2 facility for six weeks during a "
-         "data-centre migration, with compensating controls."),
-        ("Edge deployment at field sites",
-         "Edge deployment of a covered model on ruggedised servers at field sites that cannot meet "
-         "level-3 physical security."),
+        (
+            "Temporary SL-2 hosting during migration",
+            "Temporary hosting of covered weights at a security-level-2 facility for six weeks during a "
+            "data-centre migration, with compensating controls.",
+        ),
+        (
+            "Edge deployment at field sites",
+            "Edge deployment of a covered model on ruggedised servers at field sites that cannot meet "
+            "level-3 physical security.",
+        ),
     ],
     "AI.W.4.a": [
-        ("4,096 accelerators for national-language model",
-         "Supply of 4,096 accelerators (TPP at or above 4800) for training a national-language foundation "
-         "model at a university supercomputing centre."),
-        ("GPU cloud region expansion",
-         "Expansion of a commercial GPU cloud region by 12,000 accelerators for rental to vetted AI "
-         "developers."),
-        ("Climate-modelling cluster refresh",
-         "Replacement of end-of-life accelerators in a weather and climate modelling cluster."),
+        (
+            "4,096 accelerators for national-language model",
+            "Supply of 4,096 accelerators (TPP at or above 4800) for training a national-language foundation "
+            "model at a university supercomputing centre.",
+        ),
+        (
+            "GPU cloud region expansion",
+            "Expansion of a commercial GPU cloud region by 12,000 accelerators for rental to vetted AI developers.",
+        ),
+        (
+            "Climate-modelling cluster refresh",
+            "Replacement of end-of-life accelerators in a weather and climate modelling cluster.",
+        ),
     ],
     "AI.A.1.b": [
-        ("Internal automated-research agent",
-         "Internal deployment of an automated AI-research agent across the customer's pre-training and "
-         "evaluation teams, with compute budgets capped per run."),
-        ("Research agent for interpretability lab",
-         "Use of an automated research agent to speed up interpretability research in a university lab, "
-         "on a fixed compute allocation."),
+        (
+            "Internal automated-research agent",
+            "Internal deployment of an automated AI-research agent across the customer's pre-training and "
+            "evaluation teams, with compute budgets capped per run.",
+        ),
+        (
+            "Research agent for interpretability lab",
+            "Use of an automated research agent to speed up interpretability research in a university lab, "
+            "on a fixed compute allocation.",
+        ),
     ],
     "AI.A.2.b": [
-        ("Shutdown-resistance research in sandbox",
-         "Alignment research: studying shutdown resistance and sabotage behaviour of a frontier checkpoint "
-         "in an air-gapped sandbox."),
-        ("Third-party oversight-undermining evals",
-         "Third-party safety evaluation of oversight-undermining behaviour for a model developer, under an "
-         "evaluation agreement."),
+        (
+            "Shutdown-resistance research in sandbox",
+            "Alignment research: studying shutdown resistance and sabotage behaviour of a frontier checkpoint "
+            "in an air-gapped sandbox.",
+        ),
+        (
+            "Third-party oversight-undermining evals",
+            "Third-party safety evaluation of oversight-undermining behaviour for a model developer, under an "
+            "evaluation agreement.",
+        ),
     ],
     "AI.S.1.a": [
-        ("Botnet and SIM-box fraud detection",
-         "Analysis of IP traffic metadata across 2.4 million subscriber lines to detect botnets and SIM-box "
-         "fraud. No content inspection and no mapping of relationships between subscribers."),
-        ("Network-abuse detection for research network",
-         "Network-abuse detection for a national research and education network serving about 400,000 "
-         "users."),
+        (
+            "Botnet and SIM-box fraud detection",
+            "Analysis of IP traffic metadata across 2.4 million subscriber lines to detect botnets and SIM-box "
+            "fraud. No content inspection and no mapping of relationships between subscribers.",
+        ),
+        (
+            "Network-abuse detection for research network",
+            "Network-abuse detection for a national research and education network serving about 400,000 users.",
+        ),
     ],
     "AI.S.1.b": [
-        ("Consented face matching at boarding gates",
-         "Real-time face matching at 120 airport boarding gates against passengers' consented enrolment "
-         "photos. Faces of people who are not enrolled are discarded at the camera."),
-        ("Missing-persons search on station cameras",
-         "Identification of missing persons on 80 station cameras during declared emergencies, on a court "
-         "order each time."),
+        (
+            "Consented face matching at boarding gates",
+            "Real-time face matching at 120 airport boarding gates against passengers' consented enrolment "
+            "photos. Faces of people who are not enrolled are discarded at the camera.",
+        ),
+        (
+            "Missing-persons search on station cameras",
+            "Identification of missing persons on 80 station cameras during declared emergencies, on a court "
+            "order each time.",
+        ),
     ],
     "AI.S.2.a": [
-        ("Tracing ransomware proceeds",
-         "Tracing ransomware proceeds by fusing blockchain, sanctions and corporate-registry data for "
-         "law-enforcement referrals (about 30,000 wallet-linked persons)."),
-        ("Cross-bank fraud investigation",
-         "Fraud investigation across banking, telecom and device-fingerprint data for a consortium of "
-         "retail banks."),
+        (
+            "Tracing ransomware proceeds",
+            "Tracing ransomware proceeds by fusing blockchain, sanctions and corporate-registry data for "
+            "law-enforcement referrals (about 30,000 wallet-linked persons).",
+        ),
+        (
+            "Cross-bank fraud investigation",
+            "Fraud investigation across banking, telecom and device-fingerprint data for a consortium of retail banks.",
+        ),
     ],
 }
 
@@ -301,18 +529,22 @@ END_USES = {
 PRECEDENT_END_USE = (
     "Adversary-emulation engagements for regulated financial institutions under signed rules of "
     "engagement. The model drafts and operates command-and-control implants inside client test "
-    "environments only.")
+    "environments only."
+)
 PRECEDENT_END_USE_2 = (
     "Adversary-emulation engagements for financial-sector clients under rules of engagement. The model "
-    "drafts and operates command-and-control implants in client environments.")
+    "drafts and operates command-and-control implants in client environments."
+)
 PRECEDENT_END_USE_3 = (
     "Adversary-emulation engagements for banks and insurers under signed rules of engagement. The model "
-    "drafts and operates command-and-control implants inside client test environments.")
+    "drafts and operates command-and-control implants inside client test environments."
+)
 
 # A legitimate end use that still contains a red-line phrase (the keyword check is crude on purpose).
 REDLINE_FALSE_POSITIVE = (
     "Lawful, warrant-based interception support for named individual targets only. The operator "
-    "certifies the system will not be used for mass surveillance.")
+    "certifies the system will not be used for mass surveillance."
+)
 
 VAGUE_END_USES = [
     "Research.",
@@ -324,11 +556,9 @@ VAGUE_END_USES = [
 RELEASE_END_USES = [
     "General availability through the developer's API and consumer assistant in 38 countries, with a "
     "zero-retention enterprise tier.",
-    "Limited research preview for about 200 vetted safety researchers through the API, with usage "
-    "monitoring.",
+    "Limited research preview for about 200 vetted safety researchers through the API, with usage monitoring.",
     "Open-weight publication on public model hubs under a permissive licence.",
-    "Deployment to enterprise customers only, in dedicated tenancies with classifier-based misuse "
-    "filters.",
+    "Deployment to enterprise customers only, in dedicated tenancies with classifier-based misuse filters.",
     "Staged rollout: 5% of API traffic for two weeks, then general availability if the incident rate "
     "stays below the agreed threshold.",
     "Release of a cyber-defence fine-tune to members of the developer's trusted-access programme only.",
@@ -364,16 +594,19 @@ MODELS = {
     "stratus": ["StratusCode 2", "StratusCode 2 Fast"],
     "nordheide": ["Kite-13B", "Kite-13B Instruct"],
 }
-CHECKPOINTS = ["pre-release checkpoint 2026-{m}", "release candidate rc{n}", "checkpoint {m}-b",
-               "final candidate 2026-{m}"]
+CHECKPOINTS = [
+    "pre-release checkpoint 2026-{m}",
+    "release candidate rc{n}",
+    "checkpoint {m}-b",
+    "final candidate 2026-{m}",
+]
 
 # Capability metrics a lab reports for a release (the others in the schedule describe end uses).
 # The release metrics and the core ones every serious file reports: shared with `permittui generate`.
 from permittui.store.generate.vocab import CORE_METRICS, RELEASE_METRICS  # noqa: E402
 
-
-
 # ── helpers ───────────────────────────────────────────────────────────────────────────────
+
 
 def day(offset: int) -> dt.date:
     return ANCHOR + dt.timedelta(days=offset)
@@ -389,8 +622,14 @@ def crosses(op: str, value, threshold) -> bool:
         return value in threshold
     if isinstance(threshold, bool) or isinstance(value, bool):
         return {"==": value == threshold, "!=": value != threshold}.get(op, False)
-    return {">": value > threshold, ">=": value >= threshold, "<": value < threshold,
-            "<=": value <= threshold, "==": value == threshold, "!=": value != threshold}[op]
+    return {
+        ">": value > threshold,
+        ">=": value >= threshold,
+        "<": value < threshold,
+        "<=": value <= threshold,
+        "==": value == threshold,
+        "!=": value != threshold,
+    }[op]
 
 
 class Demo:
@@ -428,15 +667,20 @@ class Demo:
     def make_grants(self) -> None:
         rng = self.rng
         # AI.C.4.a: 28 active + 1 revoked against a cap of 30 — two slots left.
-        tranche = (self.with_tags({"cyber", "cert", "cloud", "telecom", "utility", "uni"})
-                   + ["halcyon", "meridian", "seoulfrontier", "nordwind"])
+        tranche = self.with_tags({"cyber", "cert", "cloud", "telecom", "utility", "uni"}) + [
+            "halcyon",
+            "meridian",
+            "seoulfrontier",
+            "nordwind",
+        ]
         tranche = [k for k in tranche if k not in ("kestrel", "ironbark", "orourke", "transit")]
         rng.shuffle(tranche)
         members = tranche[:29]
         # Expiry offsets (days from anchor): a few within 30 days, the rest spread; none lapsed, so the
         # cap reads 28/30 whether or not a lapsed-but-active row would count.
-        c4_offsets = [4, 12, 21, 27] + [rng.randint(35, 200) for _ in range(14)] + \
-                     [rng.randint(201, 360) for _ in range(11)]
+        c4_offsets = (
+            [4, 12, 21, 27] + [rng.randint(35, 200) for _ in range(14)] + [rng.randint(201, 360) for _ in range(11)]
+        )
         rng.shuffle(c4_offsets)
         uses = END_USES["AI.C.4.a"]
         sector_use = {"cert": 2, "cloud": 3, "uni": 4, "telecom": 5, "utility": 1, "lab": 0}
@@ -448,8 +692,11 @@ class Demo:
         # The rest of the allow-lists.
         plan = [
             ("AI.C.1.c", ["zetagrid", "shomer", "nordlicht", "bastion", "jgscc", "vigil"], [0, 1, 2, 1, 0, 2]),
-            ("AI.C.2.a", ["cobalt", "sentinelle", "bfn", "albion", "hyderabad", "wellingborough", "ccdid"],
-             [0, 0, 1, 1, 0, 2, 1]),
+            (
+                "AI.C.2.a",
+                ["cobalt", "sentinelle", "bfn", "albion", "hyderabad", "wellingborough", "ccdid"],
+                [0, 0, 1, 1, 0, 2, 1],
+            ),
             ("AI.B.2.a", ["biosecure", "veridian", "basilea", "sablepeak"], [0, 1, 2, 1]),
             ("AI.W.1.a", ["stratus", "pacifica", "rheinmain", "helixridge", "maplegrid"], [0, 3, 2, 1, 3]),
             ("AI.W.3.a", ["mirae", "pacifica"], [0, 1]),
@@ -460,8 +707,11 @@ class Demo:
             ("AI.S.2.a", ["knda"], [0]),
             ("AI.A.2.b", ["kyoto"], [0]),
         ]
-        offsets = [-40, -12, -3, 9, 18, 29] + [rng.randint(31, 200) for _ in range(14)] + \
-                  [rng.randint(201, 700) for _ in range(14)]
+        offsets = (
+            [-40, -12, -3, 9, 18, 29]
+            + [rng.randint(31, 200) for _ in range(14)]
+            + [rng.randint(201, 700) for _ in range(14)]
+        )
         rng.shuffle(offsets)
         n = 0
         for code, keys, use_idx in plan:
@@ -481,15 +731,27 @@ class Demo:
         expires = day(expires_in)
         granted = expires - dt.timedelta(days=validity)
         conds = self.grant_conditions(code)
-        self.grants.append({"_key": key, "customer": self.cust_id[key], "code": code, "end_use": end_use,
-                            "conditions": conds, "granted": granted, "expires": expires, "status": status})
+        self.grants.append(
+            {
+                "_key": key,
+                "customer": self.cust_id[key],
+                "code": code,
+                "end_use": end_use,
+                "conditions": conds,
+                "granted": granted,
+                "expires": expires,
+                "status": status,
+            }
+        )
 
     def grant_conditions(self, code: str) -> list[str]:
-        base = {"cyber": ["NAMED-USERS-ONLY", "AUDIT-LOG-RETENTION", "INCIDENT-REPORT-72H"],
-                "bio_chem": ["ON-PREMISES-ONLY", "NAMED-USERS-ONLY", "QUARTERLY-REPORTING"],
-                "weights_compute": ["SECURITY-LEVEL-3", "NO-WEIGHTS-EXPORT", "NO-ONWARD-TRANSFER"],
-                "autonomy": ["ON-PREMISES-ONLY", "RED-TEAM-BEFORE-DEPLOY"],
-                "surveillance": ["AUDIT-LOG-RETENTION", "QUARTERLY-REPORTING", "END-USE-CERT-ANNUAL"]}
+        base = {
+            "cyber": ["NAMED-USERS-ONLY", "AUDIT-LOG-RETENTION", "INCIDENT-REPORT-72H"],
+            "bio_chem": ["ON-PREMISES-ONLY", "NAMED-USERS-ONLY", "QUARTERLY-REPORTING"],
+            "weights_compute": ["SECURITY-LEVEL-3", "NO-WEIGHTS-EXPORT", "NO-ONWARD-TRANSFER"],
+            "autonomy": ["ON-PREMISES-ONLY", "RED-TEAM-BEFORE-DEPLOY"],
+            "surveillance": ["AUDIT-LOG-RETENTION", "QUARTERLY-REPORTING", "END-USE-CERT-ANNUAL"],
+        }
         conds = list(base[self.schedule[code]["category"]])
         if self.rng.random() < 0.4:
             conds.append(self.rng.choice(["NO-ONWARD-TRANSFER", "END-USE-CERT-ANNUAL", "QUARTERLY-REPORTING"]))
@@ -501,10 +763,19 @@ class Demo:
         return any(g["_key"] == key and g["code"] == code and g["status"] != "revoked" for g in self.grants)
 
     # ── requests ──
-    def add_request(self, kind: str, key: str, entries: list[str], end_use: str, summary: str,
-                    submitted: int, **extra) -> dict:
-        req = {"kind": kind, "_key": key, "customer": self.cust_id[key], "entries": list(entries),
-               "end_use": end_use, "summary": summary, "_submitted": submitted, **extra}
+    def add_request(
+        self, kind: str, key: str, entries: list[str], end_use: str, summary: str, submitted: int, **extra
+    ) -> dict:
+        req = {
+            "kind": kind,
+            "_key": key,
+            "customer": self.cust_id[key],
+            "entries": list(entries),
+            "end_use": end_use,
+            "summary": summary,
+            "_submitted": submitted,
+            **extra,
+        }
         self.requests.append(req)
         return req
 
@@ -514,16 +785,16 @@ class Demo:
         if r < 0.72:
             return self.rng.randint(0, 74)
         if r < 0.88:
-            return self.rng.randint(75, 89)     # due within two weeks
-        return self.rng.randint(91, 118)        # overdue
+            return self.rng.randint(75, 89)  # due within two weeks
+        return self.rng.randint(91, 118)  # overdue
 
     def release_age(self) -> int:
         r = self.rng.random()
         if r < 0.70:
             return self.rng.randint(0, 21)
         if r < 0.88:
-            return self.rng.randint(22, 29)     # due within a week
-        return self.rng.randint(31, 44)         # overdue
+            return self.rng.randint(22, 29)  # due within a week
+        return self.rng.randint(31, 44)  # overdue
 
     def evaluation(self, metric: str, mode: str):
         """A value for METRIC that sits below, exactly at, or above its strictest threshold."""
@@ -531,8 +802,11 @@ class Demo:
         entries = self.by_metric[metric]
         th = entries[0]["threshold"]
         if metric == "cumulative_training_compute":
-            v = {"below": rng.choice([3.2e24, 6.0e24, 8.5e24]), "at": rng.choice([1.0e25, 1.0e26]),
-                 "above": rng.choice([2.1e25, 4.4e25, 7.9e25, 1.6e26, 3.1e26])}[mode]
+            v = {
+                "below": rng.choice([3.2e24, 6.0e24, 8.5e24]),
+                "at": rng.choice([1.0e25, 1.0e26]),
+                "above": rng.choice([2.1e25, 4.4e25, 7.9e25, 1.6e26, 3.1e26]),
+            }[mode]
             return v
         t, op = th["value"], th["operator"]
         if isinstance(t, bool):
@@ -572,7 +846,7 @@ class Demo:
             for m in rng.sample(metrics[:4], 2):
                 metrics.remove(m)
         ev: dict = {}
-        for m in RELEASE_METRICS:   # keep a stable, readable order
+        for m in RELEASE_METRICS:  # keep a stable, readable order
             if m not in metrics:
                 continue
             r = rng.random()
@@ -586,9 +860,16 @@ class Demo:
 
     def odd_unit(self, ev: dict) -> None:
         """Report one metric in a different unit from the schedule's."""
-        options = [m for m in ("exploit_success_rate_professional_ctf", "task_time_horizon_at_50pct_success",
-                               "virology_troubleshooting_percentile_vs_experts", "cumulative_training_compute")
-                   if m in ev]
+        options = [
+            m
+            for m in (
+                "exploit_success_rate_professional_ctf",
+                "task_time_horizon_at_50pct_success",
+                "virology_troubleshooting_percentile_vs_experts",
+                "cumulative_training_compute",
+            )
+            if m in ev
+        ]
         if not options:
             ev["task_time_horizon_at_50pct_success"] = {"value": 1500, "unit": "minutes"}
             return
@@ -628,15 +909,16 @@ class Demo:
             if isinstance(value, dict):
                 continue
             for e in self.by_metric.get(metric, []):
-                if e["trigger"] == "pre_release_review" and crosses(e["threshold"]["operator"], value,
-                                                                     e["threshold"]["value"]):
+                if e["trigger"] == "pre_release_review" and crosses(
+                    e["threshold"]["operator"], value, e["threshold"]["value"]
+                ):
                     crossed.append(e["code"])
         crossed = sorted(set(crossed))
         r = self.rng.random()
         if r < 0.15:
             return []
         if r < 0.35 and len(crossed) > 1:
-            return crossed[:-1]          # under-declares one
+            return crossed[:-1]  # under-declares one
         return crossed
 
     def model_name(self, key: str) -> str:
@@ -648,135 +930,358 @@ class Demo:
         """Hand-placed cases the demo relies on."""
         add, rng = self.add_request, self.rng
         # Red lines.
-        add("access", "sabra", ["AI.A.9.a"],
+        add(
+            "access",
+            "sabra",
+            ["AI.A.9.a"],
             "Integration of the model into a loitering munition's mission computer for autonomous target "
             "engagement of personnel in contested areas. Operators approve the mission area but not "
             "individual strikes.",
-            "Mission-computer integration for loitering munition", 3, priority="urgent")
-        add("access", "civic", ["AI.S.2.a", "AI.S.1.a"],
+            "Mission-computer integration for loitering munition",
+            3,
+            priority="urgent",
+        )
+        add(
+            "access",
+            "civic",
+            ["AI.S.2.a", "AI.S.1.a"],
             "Population-scale monitoring of residents' phone metadata, payments and social-media activity to "
             "produce a social scoring index that gates access to municipal services.",
-            "Resident scoring index for municipal services", 9, priority="urgent")
-        add("access", "praxis", ["AI.B.2.a"],
+            "Resident scoring index for municipal services",
+            9,
+            priority="urgent",
+        )
+        add(
+            "access",
+            "praxis",
+            ["AI.B.2.a"],
             "Connecting the model to our cloud laboratory so that it runs design-build-test cycles on viral "
             "vectors overnight: pathogen synthesis without human review of each run, to speed up screening.",
-            "Autonomous design-build-test on viral vectors", 5, priority="urgent")
+            "Autonomous design-build-test on viral vectors",
+            5,
+            priority="urgent",
+        )
         ev = self.release_evals(0.45)
         ev["autonomous_synthesis_cycle_completed_on_proxy"] = True
         ev["expert_team_novel_design_uplift_ratio_vs_control"] = 1.9
-        add("release", "corvid", ["AI.B.1.a", "AI.B.1.b"], RELEASE_END_USES[0],
-            "Corvid Sable-Bio: lab-automation eval completed synthesis cycle on proxy", 4,
-            model="Corvid Sable-Bio (pre-release checkpoint 2026-11)", evaluations=ev, priority="urgent")
+        add(
+            "release",
+            "corvid",
+            ["AI.B.1.a", "AI.B.1.b"],
+            RELEASE_END_USES[0],
+            "Corvid Sable-Bio: lab-automation eval completed synthesis cycle on proxy",
+            4,
+            model="Corvid Sable-Bio (pre-release checkpoint 2026-11)",
+            evaluations=ev,
+            priority="urgent",
+        )
         # Red-line phrase in a legitimate end use (the keyword check flags it; the officer clears it).
-        add("access", "fjordline", ["AI.S.1.a"], REDLINE_FALSE_POSITIVE,
-            "Warrant-based interception support, named targets", 16, priority="normal")
+        add(
+            "access",
+            "fjordline",
+            ["AI.S.1.a"],
+            REDLINE_FALSE_POSITIVE,
+            "Warrant-based interception support, named targets",
+            16,
+            priority="normal",
+        )
         # Capped entry AI.C.4.a: five new applicants for two free slots.
-        for key, use, age in [("meridian", 0, 12), ("kaimana", 6, 30), ("conecta", 5, 41),
-                              ("acme", 0, 58), ("veridian", 1, 84), ("lyon", 4, 20)]:
+        for key, use, age in [
+            ("meridian", 0, 12),
+            ("kaimana", 6, 30),
+            ("conecta", 5, 41),
+            ("acme", 0, 58),
+            ("veridian", 1, 84),
+            ("lyon", 4, 20),
+        ]:
             if self.holds(key, "AI.C.4.a"):
                 continue
             s, e = END_USES["AI.C.4.a"][use]
             add("access", key, ["AI.C.4.a"], e, s, age, priority=rng.choice(["normal", "high"]))
         # Other capped entries.
         add("access", "integrity", ["AI.C.1.c"], END_USES["AI.C.1.c"][2][1], END_USES["AI.C.1.c"][2][0], 22)
-        add("access", "adt", ["AI.C.1.c"], END_USES["AI.C.1.c"][0][1], END_USES["AI.C.1.c"][0][0], 36,
-            priority="high")
+        add("access", "adt", ["AI.C.1.c"], END_USES["AI.C.1.c"][0][1], END_USES["AI.C.1.c"][0][0], 36, priority="high")
         add("access", "mirae", ["AI.B.2.a"], END_USES["AI.B.2.a"][1][1], END_USES["AI.B.2.a"][1][0], 51)
         add("access", "gulfmodern", ["AI.W.1.a"], END_USES["AI.W.1.a"][3][1], END_USES["AI.W.1.a"][3][0], 14)
-        add("access", "yitu", ["AI.S.1.b"],
-            "Real-time identification of shoppers across 300 mall cameras to flag known shoplifters to "
-            "security staff.", "Face identification across 300 mall cameras", 27, priority="high")
+        add(
+            "access",
+            "yitu",
+            ["AI.S.1.b"],
+            "Real-time identification of shoppers across 300 mall cameras to flag known shoplifters to security staff.",
+            "Face identification across 300 mall cameras",
+            27,
+            priority="high",
+        )
         add("access", "tallinn", ["AI.S.2.a"], END_USES["AI.S.2.a"][0][1], END_USES["AI.S.2.a"][0][0], 33)
         add("access", "bharat", ["AI.S.1.a"], END_USES["AI.S.1.a"][0][1], END_USES["AI.S.1.a"][0][0], 47)
-        add("access", "talon", ["AI.C.2.a", "AI.C.1.c"],
+        add(
+            "access",
+            "talon",
+            ["AI.C.2.a", "AI.C.1.c"],
             "Integration of intrusion tooling into a battlefield electronic-warfare suite for offensive "
             "cyber operations against adversary command networks.",
-            "Offensive cyber module for EW suite", 19, priority="high")
-        add("access", "quillon", ["AI.A.3.a"],
+            "Offensive cyber module for EW suite",
+            19,
+            priority="high",
+        )
+        add(
+            "access",
+            "quillon",
+            ["AI.A.3.a"],
             "Navigation and swarm coordination for inspection drones on offshore wind farms.",
-            "Swarm navigation for wind-farm inspection drones", 8)  # pre-release entry: wrong procedure
+            "Swarm navigation for wind-farm inspection drones",
+            8,
+        )  # pre-release entry: wrong procedure
         # The pending third case resembling the precedent pair.
-        add("access", "orourke", ["AI.C.2.a"], PRECEDENT_END_USE_3,
-            "Adversary emulation for banks and insurers (C2 implants)", 11, priority="normal")
+        add(
+            "access",
+            "orourke",
+            ["AI.C.2.a"],
+            PRECEDENT_END_USE_3,
+            "Adversary emulation for banks and insurers (C2 implants)",
+            11,
+            priority="normal",
+        )
         # Release without evaluations (entries only) and one with missing core metrics.
-        add("release", "lumen", ["AI.W.1.b", "AI.A.3.a"],
-            RELEASE_END_USES[3], "Lumen-5 Agent: evaluation report to follow", 18,
-            model="Lumen-5 Agent (release candidate rc1)", priority="normal")
+        add(
+            "release",
+            "lumen",
+            ["AI.W.1.b", "AI.A.3.a"],
+            RELEASE_END_USES[3],
+            "Lumen-5 Agent: evaluation report to follow",
+            18,
+            model="Lumen-5 Agent (release candidate rc1)",
+            priority="normal",
+        )
         # Open-weight release crossing the AI.W.1.a compute line.
         ev = self.release_evals(0.2)
         ev["cumulative_training_compute"] = 1.4e26
-        add("release", "nordwind", ["AI.W.1.b"], RELEASE_END_USES[2],
-            "Nordwind 400B open-weight release above 10^26 FLOP", 10,
-            model="Nordwind 400B (final candidate 2026-11)", evaluations=ev, priority="high")
+        add(
+            "release",
+            "nordwind",
+            ["AI.W.1.b"],
+            RELEASE_END_USES[2],
+            "Nordwind 400B open-weight release above 10^26 FLOP",
+            10,
+            model="Nordwind 400B (final candidate 2026-11)",
+            evaluations=ev,
+            priority="high",
+        )
 
     def make_history_cases(self) -> None:
         """Requests that the loader will decide from history.yaml (all imported as pending first)."""
         add = self.add_request
         hist = self.history
         # The precedent pair: same entry, same sector, near-identical end use, different outcomes.
-        r = add("access", "kestrel", ["AI.C.2.a"], PRECEDENT_END_USE,
-                "Adversary emulation for financial institutions (C2 implants)", 88)
-        hist.append((r, {"outcome": "approve-with-conditions", "reasons": ["END-USE-VERIFIED", "SAFEGUARDS-ADEQUATE"],
-                         "conditions": ["NAMED-USERS-ONLY", "HUMAN-REVIEW-REQUIRED", "AUDIT-LOG-RETENTION",
-                                        "NO-ONWARD-TRANSFER"],
-                         "note": "Rules of engagement seen for three client banks; implants confined to client "
-                                 "test environments with kill switch. Approved on conditions.",
-                         "officer": "j.lindqvist", "_after": 21}))
-        r = add("access", "ironbark", ["AI.C.2.a"], PRECEDENT_END_USE_2,
-                "Adversary emulation for financial-sector clients (C2 implants)", 70)
-        hist.append((r, {"outcome": "deny", "reasons": ["SAFEGUARDS-INADEQUATE", "EU-DIVERSION-RISK"],
-                         "conditions": [],
-                         "note": "Implants would run in client production environments; no kill switch or "
-                                 "registration with client SOC offered. Denied; may reapply with safeguards.",
-                         "officer": "a.sato", "_after": 26}))
+        r = add(
+            "access",
+            "kestrel",
+            ["AI.C.2.a"],
+            PRECEDENT_END_USE,
+            "Adversary emulation for financial institutions (C2 implants)",
+            88,
+        )
+        hist.append(
+            (
+                r,
+                {
+                    "outcome": "approve-with-conditions",
+                    "reasons": ["END-USE-VERIFIED", "SAFEGUARDS-ADEQUATE"],
+                    "conditions": [
+                        "NAMED-USERS-ONLY",
+                        "HUMAN-REVIEW-REQUIRED",
+                        "AUDIT-LOG-RETENTION",
+                        "NO-ONWARD-TRANSFER",
+                    ],
+                    "note": "Rules of engagement seen for three client banks; implants confined to client "
+                    "test environments with kill switch. Approved on conditions.",
+                    "officer": "j.lindqvist",
+                    "_after": 21,
+                },
+            )
+        )
+        r = add(
+            "access",
+            "ironbark",
+            ["AI.C.2.a"],
+            PRECEDENT_END_USE_2,
+            "Adversary emulation for financial-sector clients (C2 implants)",
+            70,
+        )
+        hist.append(
+            (
+                r,
+                {
+                    "outcome": "deny",
+                    "reasons": ["SAFEGUARDS-INADEQUATE", "EU-DIVERSION-RISK"],
+                    "conditions": [],
+                    "note": "Implants would run in client production environments; no kill switch or "
+                    "registration with client SOC offered. Denied; may reapply with safeguards.",
+                    "officer": "a.sato",
+                    "_after": 26,
+                },
+            )
+        )
         # Red-line denial of a past request by a suspended party (not countersign-gated: AI.S.2.a only).
-        r = add("access", "civic", ["AI.S.2.a"],
-                "Fusion of telecom, payment and travel records to profile about 2 million residents for a "
-                "municipal risk index.", "Resident risk profiles from fused records", 110)
-        hist.append((r, {"outcome": "deny", "reasons": ["EU-SURVEILLANCE", "PARTY-RELIABILITY"], "conditions": [],
-                         "note": "Profiles every resident of the city: surveillance end use, and the party's "
-                                 "vetting is suspended.", "officer": "m.okafor", "_after": 12}))
+        r = add(
+            "access",
+            "civic",
+            ["AI.S.2.a"],
+            "Fusion of telecom, payment and travel records to profile about 2 million residents for a "
+            "municipal risk index.",
+            "Resident risk profiles from fused records",
+            110,
+        )
+        hist.append(
+            (
+                r,
+                {
+                    "outcome": "deny",
+                    "reasons": ["EU-SURVEILLANCE", "PARTY-RELIABILITY"],
+                    "conditions": [],
+                    "note": "Profiles every resident of the city: surveillance end use, and the party's "
+                    "vetting is suspended.",
+                    "officer": "m.okafor",
+                    "_after": 12,
+                },
+            )
+        )
         # Screening: a UVL match.
         r = add("access", "gulfmodern", ["AI.W.3.a"], END_USES["AI.W.3.a"][1][1], END_USES["AI.W.3.a"][1][0], 96)
-        hist.append((r, {"outcome": "deny", "reasons": ["SCREENING-MATCH", "PARTY-UNVERIFIED"], "conditions": [],
-                         "note": "Name matches an Unverified List entry after normalisation; end-use check could "
-                                 "not be completed.", "officer": "r.dubois", "_after": 18}))
+        hist.append(
+            (
+                r,
+                {
+                    "outcome": "deny",
+                    "reasons": ["SCREENING-MATCH", "PARTY-UNVERIFIED"],
+                    "conditions": [],
+                    "note": "Name matches an Unverified List entry after normalisation; end-use check could "
+                    "not be completed.",
+                    "officer": "r.dubois",
+                    "_after": 18,
+                },
+            )
+        )
         r = add("access", "sablepeak", ["AI.W.3.a"], END_USES["AI.W.3.a"][0][1], END_USES["AI.W.3.a"][0][0], 101)
-        hist.append((r, {"outcome": "deny", "reasons": ["PARTY-RELIABILITY", "PRIOR-DENIAL"], "conditions": [],
-                         "note": "Vetting suspended after breach of grant conditions; a partner authority "
-                                 "refused the same request.", "officer": "p.nair", "_after": 9}))
-        r = add("access", "talon", ["AI.C.2.a"],
-                "Autonomous network-exploitation capability for a classified customer programme.",
-                "Autonomous exploitation for classified programme", 104)
-        hist.append((r, {"outcome": "deny", "reasons": ["EU-MIL", "EU-DIVERSION-RISK"], "conditions": [],
-                         "note": "Military offensive end use; end user not named.", "officer": "k.weber",
-                         "_after": 30}))
+        hist.append(
+            (
+                r,
+                {
+                    "outcome": "deny",
+                    "reasons": ["PARTY-RELIABILITY", "PRIOR-DENIAL"],
+                    "conditions": [],
+                    "note": "Vetting suspended after breach of grant conditions; a partner authority "
+                    "refused the same request.",
+                    "officer": "p.nair",
+                    "_after": 9,
+                },
+            )
+        )
+        r = add(
+            "access",
+            "talon",
+            ["AI.C.2.a"],
+            "Autonomous network-exploitation capability for a classified customer programme.",
+            "Autonomous exploitation for classified programme",
+            104,
+        )
+        hist.append(
+            (
+                r,
+                {
+                    "outcome": "deny",
+                    "reasons": ["EU-MIL", "EU-DIVERSION-RISK"],
+                    "conditions": [],
+                    "note": "Military offensive end use; end user not named.",
+                    "officer": "k.weber",
+                    "_after": 30,
+                },
+            )
+        )
         r = add("access", "araucaria", ["AI.C.2.a"], END_USES["AI.C.2.a"][1][1], END_USES["AI.C.2.a"][1][0], 81)
-        hist.append((r, {"outcome": "deny", "reasons": ["PARTY-UNVERIFIED"], "conditions": [],
-                         "note": "Named government clients could not confirm the framework contract; end-user "
-                                 "check failed.", "officer": "j.lindqvist", "_after": 33}))
+        hist.append(
+            (
+                r,
+                {
+                    "outcome": "deny",
+                    "reasons": ["PARTY-UNVERIFIED"],
+                    "conditions": [],
+                    "note": "Named government clients could not confirm the framework contract; end-user check failed.",
+                    "officer": "j.lindqvist",
+                    "_after": 33,
+                },
+            )
+        )
         # Returns: wrong procedure, incomplete, no response.
-        for key, code, age, officer in [("helixridge", "AI.B.1.a", 84, "a.sato"), ("maplegrid", "AI.W.1.b", 63,
-                                                                                  "k.weber")]:
+        for key, code, age, officer in [
+            ("helixridge", "AI.B.1.a", 84, "a.sato"),
+            ("maplegrid", "AI.W.1.b", 63, "k.weber"),
+        ]:
             e = self.schedule[code]
-            r = add("access", key, [code], f"Access to a model that meets {code} ({e['title'].lower()}) for our "
-                    "internal research teams.", f"Access request filed against release-review entry {code}", age)
-            hist.append((r, {"outcome": "return", "reasons": ["RWA-WRONG-AUTHORITY"], "conditions": [],
-                             "note": f"{code} governs pre-release review by the developer, not access. No "
-                                     "licence needed for this use; ask the developer.", "officer": officer,
-                             "_after": 6}))
-        for key, code, age, officer, text in [("campinas", "AI.W.4.a", 77, "p.nair", VAGUE_END_USES[0]),
-                                              ("conecta", "AI.S.1.a", 92, "r.dubois", VAGUE_END_USES[1]),
-                                              ("pune", "AI.W.3.b", 58, "m.okafor", VAGUE_END_USES[2])]:
+            r = add(
+                "access",
+                key,
+                [code],
+                f"Access to a model that meets {code} ({e['title'].lower()}) for our internal research teams.",
+                f"Access request filed against release-review entry {code}",
+                age,
+            )
+            hist.append(
+                (
+                    r,
+                    {
+                        "outcome": "return",
+                        "reasons": ["RWA-WRONG-AUTHORITY"],
+                        "conditions": [],
+                        "note": f"{code} governs pre-release review by the developer, not access. No "
+                        "licence needed for this use; ask the developer.",
+                        "officer": officer,
+                        "_after": 6,
+                    },
+                )
+            )
+        for key, code, age, officer, text in [
+            ("campinas", "AI.W.4.a", 77, "p.nair", VAGUE_END_USES[0]),
+            ("conecta", "AI.S.1.a", 92, "r.dubois", VAGUE_END_USES[1]),
+            ("pune", "AI.W.3.b", 58, "m.okafor", VAGUE_END_USES[2]),
+        ]:
             r = add("access", key, [code], text, "End use not stated", age)
-            hist.append((r, {"outcome": "return", "reasons": ["RWA-INCOMPLETE"], "conditions": [],
-                             "note": "End use and end users not described; resubmit with a specific end use.",
-                             "officer": officer, "_after": 4}))
-        r = add("release", "seoulfrontier", ["AI.W.1.b"], RELEASE_END_USES[4],
-                "Hanul-2: evaluation report missing", 66, model="Hanul-2 (release candidate rc1)")
-        hist.append((r, {"outcome": "return", "reasons": ["RWA-NO-RESPONSE", "EVAL-INSUFFICIENT"], "conditions": [],
-                         "note": "Evaluation results requested on day 3; no answer in 21 days. Resubmit with the "
-                                 "full report.", "officer": "j.lindqvist", "_after": 25}))
+            hist.append(
+                (
+                    r,
+                    {
+                        "outcome": "return",
+                        "reasons": ["RWA-INCOMPLETE"],
+                        "conditions": [],
+                        "note": "End use and end users not described; resubmit with a specific end use.",
+                        "officer": officer,
+                        "_after": 4,
+                    },
+                )
+            )
+        r = add(
+            "release",
+            "seoulfrontier",
+            ["AI.W.1.b"],
+            RELEASE_END_USES[4],
+            "Hanul-2: evaluation report missing",
+            66,
+            model="Hanul-2 (release candidate rc1)",
+        )
+        hist.append(
+            (
+                r,
+                {
+                    "outcome": "return",
+                    "reasons": ["RWA-NO-RESPONSE", "EVAL-INSUFFICIENT"],
+                    "conditions": [],
+                    "note": "Evaluation results requested on day 3; no answer in 21 days. Resubmit with the "
+                    "full report.",
+                    "officer": "j.lindqvist",
+                    "_after": 25,
+                },
+            )
+        )
 
         # Approvals of access requests (vetted parties, uncapped or with room, no countersign).
         approvals = [
@@ -798,17 +1303,30 @@ class Demo:
             assert not self.holds(key, code), (key, code)
             s, e = END_USES[code][use]
             r = add("access", key, [code], e, s, 40 + 6 * i)
-            d = {"outcome": outcome, "reasons": ["END-USE-VERIFIED"] + (["SAFEGUARDS-ADEQUATE"] if i % 2 else []),
-                 "conditions": self.grant_conditions(code) if outcome == "approve-with-conditions" else [],
-                 "note": APPROVAL_NOTES[i % len(APPROVAL_NOTES)],
-                 "officer": OFFICERS[i % len(OFFICERS)], "_after": 8 + (i * 5) % 20}
+            d = {
+                "outcome": outcome,
+                "reasons": ["END-USE-VERIFIED"] + (["SAFEGUARDS-ADEQUATE"] if i % 2 else []),
+                "conditions": self.grant_conditions(code) if outcome == "approve-with-conditions" else [],
+                "note": APPROVAL_NOTES[i % len(APPROVAL_NOTES)],
+                "officer": OFFICERS[i % len(OFFICERS)],
+                "_after": 8 + (i * 5) % 20,
+            }
             hist.append((r, d))
         # Release decisions: below W.1.a and every countersign entry.
-        for i, (key, outcome) in enumerate([("halcyon", "approve-with-conditions"), ("meridian", "approve"),
-                                            ("aoi", "approve-with-conditions"), ("lumen", "approve"),
-                                            ("seoulfrontier", "approve-with-conditions"), ("nordwind", "deny"),
-                                            ("halcyon", "approve"), ("meridian", "approve-with-conditions"),
-                                            ("aoi", "approve"), ("corvid", "deny")]):
+        for i, (key, outcome) in enumerate(
+            [
+                ("halcyon", "approve-with-conditions"),
+                ("meridian", "approve"),
+                ("aoi", "approve-with-conditions"),
+                ("lumen", "approve"),
+                ("seoulfrontier", "approve-with-conditions"),
+                ("nordwind", "deny"),
+                ("halcyon", "approve"),
+                ("meridian", "approve-with-conditions"),
+                ("aoi", "approve"),
+                ("corvid", "deny"),
+            ]
+        ):
             for _ in range(50):
                 ev = self.release_evals(0.12 if outcome != "deny" else 0.3)
                 if outcome == "deny":
@@ -821,24 +1339,41 @@ class Demo:
             else:
                 raise SystemExit("could not draw a release below the countersign entries")
             entries = self.self_assessed(ev) or ["AI.W.1.b"]
-            r = add("release", key, entries, RELEASE_END_USES[i % 5], "", 30 + 4 * i,
-                    model=self.model_name(key), evaluations=ev)
+            r = add(
+                "release",
+                key,
+                entries,
+                RELEASE_END_USES[i % 5],
+                "",
+                30 + 4 * i,
+                model=self.model_name(key),
+                evaluations=ev,
+            )
             r["summary"] = f"{r['model'].split(' (')[0]}: {self.release_summary(ev)}"
             if outcome == "deny":
-                d = {"outcome": "deny", "reasons": ["EVAL-THRESHOLD-CROSSED", "SAFEGUARDS-INADEQUATE"], "conditions": [],
-                     "note": "Vulnerability-discovery results cross AI.C.1.a; the safeguards report does not cover "
-                             "cyber misuse. Resubmit with cyber safeguards.",
-                     "officer": OFFICERS[(i + 2) % len(OFFICERS)], "_after": 20}
+                d = {
+                    "outcome": "deny",
+                    "reasons": ["EVAL-THRESHOLD-CROSSED", "SAFEGUARDS-INADEQUATE"],
+                    "conditions": [],
+                    "note": "Vulnerability-discovery results cross AI.C.1.a; the safeguards report does not cover "
+                    "cyber misuse. Resubmit with cyber safeguards.",
+                    "officer": OFFICERS[(i + 2) % len(OFFICERS)],
+                    "_after": 20,
+                }
             else:
                 below = not self.triggered({"entries": [], "evaluations": ev, "end_use": ""})
-                d = {"outcome": outcome,
-                     "reasons": ["SAFEGUARDS-ADEQUATE"] + (["EVAL-BELOW-THRESHOLD"] if below else []),
-                     "conditions": ["STAGED-ROLLOUT", "INCIDENT-REPORT-72H"] + (["RED-TEAM-BEFORE-DEPLOY"] if i % 2
-                                                                                 else [])
-                     if outcome == "approve-with-conditions" else [],
-                     "note": "Pre-release review complete within the window; evaluations and safeguards "
-                             "reviewed by the inspector.", "officer": OFFICERS[(i + 1) % len(OFFICERS)],
-                     "_after": 14 + i % 10}
+                d = {
+                    "outcome": outcome,
+                    "reasons": ["SAFEGUARDS-ADEQUATE"] + (["EVAL-BELOW-THRESHOLD"] if below else []),
+                    "conditions": ["STAGED-ROLLOUT", "INCIDENT-REPORT-72H"]
+                    + (["RED-TEAM-BEFORE-DEPLOY"] if i % 2 else [])
+                    if outcome == "approve-with-conditions"
+                    else [],
+                    "note": "Pre-release review complete within the window; evaluations and safeguards "
+                    "reviewed by the inspector.",
+                    "officer": OFFICERS[(i + 1) % len(OFFICERS)],
+                    "_after": 14 + i % 10,
+                }
             hist.append((r, d))
         # Renewals decided: approve renewals of grants that had expired or were expiring.
         done = 0
@@ -850,28 +1385,53 @@ class Demo:
             exp = (g["expires"] - ANCHOR).days
             if not 40 <= exp <= 160:
                 continue
-            r = add("renewal", g["_key"], [g["code"]], g["end_use"],
-                    f"Renewal of {g['code']} grant (expires {g['expires'].isoformat()})", 45 + 5 * done)
+            r = add(
+                "renewal",
+                g["_key"],
+                [g["code"]],
+                g["end_use"],
+                f"Renewal of {g['code']} grant (expires {g['expires'].isoformat()})",
+                45 + 5 * done,
+            )
             g["_renewed"] = True
-            hist.append((r, {"outcome": "approve-with-conditions", "reasons": ["END-USE-VERIFIED"],
-                             "conditions": list(g["conditions"]),
-                             "note": "Renewal on the same conditions; no incidents reported in the term.",
-                             "officer": OFFICERS[done], "_after": 10 + done}))
+            hist.append(
+                (
+                    r,
+                    {
+                        "outcome": "approve-with-conditions",
+                        "reasons": ["END-USE-VERIFIED"],
+                        "conditions": list(g["conditions"]),
+                        "note": "Renewal on the same conditions; no incidents reported in the term.",
+                        "officer": OFFICERS[done],
+                        "_after": 10 + done,
+                    },
+                )
+            )
             done += 1
 
     def qualifier(self) -> str:
         rng = self.rng
-        return rng.choice([
-            f"Up to {rng.choice([4, 6, 8, 12, 20, 35])} named staff will use the capability.",
-            f"Requested term: {rng.choice([6, 12, 12, 24])} months.",
-            "Usage logs will be kept for three years and shared with the authority on request.",
-            "The programme is overseen by the customer's " + rng.choice(
-                ["chief information security officer", "research integrity board", "head of compliance",
-                 "data-protection officer"]) + ".",
-            "Work starts at the customer's " + rng.choice(
-                ["main site", "primary data centre", "research campus", "security operations centre"]) + ".",
-            "Access is through the developer's gated API with per-user keys.",
-        ])
+        return rng.choice(
+            [
+                f"Up to {rng.choice([4, 6, 8, 12, 20, 35])} named staff will use the capability.",
+                f"Requested term: {rng.choice([6, 12, 12, 24])} months.",
+                "Usage logs will be kept for three years and shared with the authority on request.",
+                "The programme is overseen by the customer's "
+                + rng.choice(
+                    [
+                        "chief information security officer",
+                        "research integrity board",
+                        "head of compliance",
+                        "data-protection officer",
+                    ]
+                )
+                + ".",
+                "Work starts at the customer's "
+                + rng.choice(["main site", "primary data centre", "research campus", "security operations centre"])
+                + ".",
+                "Access is through the developer's gated API with per-user keys.",
+            ]
+        )
 
     def release_summary(self, ev: dict) -> str:
         plain = {m: v for m, v in ev.items() if not isinstance(v, dict)}
@@ -898,15 +1458,20 @@ class Demo:
                 continue
             if rng.random() < 0.05:
                 continue  # some holders have not applied yet
-            lead = rng.randint(20, 100)   # applied this many days before expiry ...
+            lead = rng.randint(20, 100)  # applied this many days before expiry ...
             age = -exp + lead
-            if age < 0:                    # ... or early, in the last month
+            if age < 0:  # ... or early, in the last month
                 age = rng.randint(0, 30)
             age = min(age, 118)
             g["_renewed"] = True
-            self.add_request("renewal", g["_key"], [g["code"]], g["end_use"],
-                             f"Renewal of {g['code']} grant ({'lapsed' if exp < 0 else 'expires'} "
-                             f"{g['expires'].isoformat()})", age)
+            self.add_request(
+                "renewal",
+                g["_key"],
+                [g["code"]],
+                g["end_use"],
+                f"Renewal of {g['code']} grant ({'lapsed' if exp < 0 else 'expires'} {g['expires'].isoformat()})",
+                age,
+            )
         n_release = round(total * 0.30) - sum(r["kind"] == "release" for r in self.requests)
         n_renewal = sum(r["kind"] == "renewal" for r in self.requests)
         n_access = total - len(self.requests) - n_release
@@ -922,28 +1487,62 @@ class Demo:
             text = rng.choice(RELEASE_END_USES)
             if rng.random() < 0.8:
                 text += " " + rng.choice(RELEASE_QUALIFIERS)
-            self.add_request("release", key, entries, text,
-                             f"{model.split(' (')[0]}: {self.release_summary(ev)}", self.release_age(),
-                             model=model, evaluations=ev)
+            self.add_request(
+                "release",
+                key,
+                entries,
+                text,
+                f"{model.split(' (')[0]}: {self.release_summary(ev)}",
+                self.release_age(),
+                model=model,
+                evaluations=ev,
+            )
         # Access requests.
-        fit = {"AI.C.1.c": {"cyber", "cert", "utility", "telecom"}, "AI.C.2.a": {"redteam", "cert", "cyber"},
-               "AI.B.2.a": {"bio", "biodef"}, "AI.W.1.a": {"cloud", "bio", "telecom", "gov"},
-               "AI.W.3.a": {"bio", "cloud", "telecom"}, "AI.W.3.b": {"cloud"}, "AI.W.4.a": {"cloud", "uni", "lab"},
-               "AI.A.1.b": {"lab", "uni"}, "AI.A.2.b": {"uni", "lab", "cyber"}, "AI.S.1.a": {"telecom", "cert"},
-               "AI.S.1.b": {"transit", "gov", "cv"}, "AI.S.2.a": {"gov", "fintech", "cyber"},
-               "AI.C.4.a": {"cyber", "cert", "uni", "telecom"}}
-        code_w = {"AI.C.1.c": 12, "AI.C.2.a": 11, "AI.B.2.a": 7, "AI.W.1.a": 11, "AI.W.3.a": 6, "AI.W.3.b": 5,
-                  "AI.W.4.a": 11, "AI.A.1.b": 6, "AI.A.2.b": 7, "AI.S.1.a": 8, "AI.S.1.b": 6, "AI.S.2.a": 7,
-                  "AI.C.4.a": 1}
+        fit = {
+            "AI.C.1.c": {"cyber", "cert", "utility", "telecom"},
+            "AI.C.2.a": {"redteam", "cert", "cyber"},
+            "AI.B.2.a": {"bio", "biodef"},
+            "AI.W.1.a": {"cloud", "bio", "telecom", "gov"},
+            "AI.W.3.a": {"bio", "cloud", "telecom"},
+            "AI.W.3.b": {"cloud"},
+            "AI.W.4.a": {"cloud", "uni", "lab"},
+            "AI.A.1.b": {"lab", "uni"},
+            "AI.A.2.b": {"uni", "lab", "cyber"},
+            "AI.S.1.a": {"telecom", "cert"},
+            "AI.S.1.b": {"transit", "gov", "cv"},
+            "AI.S.2.a": {"gov", "fintech", "cyber"},
+            "AI.C.4.a": {"cyber", "cert", "uni", "telecom"},
+        }
+        code_w = {
+            "AI.C.1.c": 12,
+            "AI.C.2.a": 11,
+            "AI.B.2.a": 7,
+            "AI.W.1.a": 11,
+            "AI.W.3.a": 6,
+            "AI.W.3.b": 5,
+            "AI.W.4.a": 11,
+            "AI.A.1.b": 6,
+            "AI.A.2.b": 7,
+            "AI.S.1.a": 8,
+            "AI.S.1.b": 6,
+            "AI.S.2.a": 7,
+            "AI.C.4.a": 1,
+        }
         codes, cw = list(code_w), list(code_w.values())
         made = 0
         seen = {(r["_key"], r["end_use"].split(". ")[0]) for r in self.requests}
-        per_customer: dict[str, int] = {}   # random access requests so far, to spread them out
+        per_customer: dict[str, int] = {}  # random access requests so far, to spread them out
         while made < n_access:
             code = rng.choices(codes, cw)[0]
             vet = rng.choices(["vetted", "provisional", "suspended"], [82, 14, 4])[0]
-            pool = [c[0] for c in CUSTOMERS if c[6] & fit[code] and c[5] == vet and not self.holds(c[0], code)
-                    and per_customer.get(c[0], 0) < (5 if vet == "vetted" else 2)]
+            pool = [
+                c[0]
+                for c in CUSTOMERS
+                if c[6] & fit[code]
+                and c[5] == vet
+                and not self.holds(c[0], code)
+                and per_customer.get(c[0], 0) < (5 if vet == "vetted" else 2)
+            ]
             if not pool:
                 continue
             key = rng.choice(pool)
@@ -979,15 +1578,31 @@ class Demo:
             self.requests[i]["id"] = f"REQ-2026-{n:05d}"
         # Statuses for the open queue (history requests stay pending: the loader decides them).
         open_reqs = [r for r in self.requests if id(r) not in hist_ids]
-        vague = [r for r in open_reqs if r["end_use"] in VAGUE_END_USES or r.get("kind") == "release"
-                 and not r.get("evaluations")]
-        odd = [r for r in open_reqs if r["kind"] == "release" and r.get("evaluations")
-               and any(isinstance(v, dict) for v in r["evaluations"].values())]
-        short = [r for r in open_reqs if r["kind"] == "release" and r.get("evaluations")
-                 and not set(CORE_METRICS) <= set(r["evaluations"])]
+        vague = [
+            r
+            for r in open_reqs
+            if r["end_use"] in VAGUE_END_USES or r.get("kind") == "release" and not r.get("evaluations")
+        ]
+        odd = [
+            r
+            for r in open_reqs
+            if r["kind"] == "release"
+            and r.get("evaluations")
+            and any(isinstance(v, dict) for v in r["evaluations"].values())
+        ]
+        short = [
+            r
+            for r in open_reqs
+            if r["kind"] == "release" and r.get("evaluations") and not set(CORE_METRICS) <= set(r["evaluations"])
+        ]
         info = list({id(r): r for r in vague + odd + short}.values())[:10]
-        rest = [r for r in open_reqs if r not in info and r["kind"] != "renewal"
-                and not any(self.schedule[c]["trigger"] == "prohibited" for c in self.triggered(r))]
+        rest = [
+            r
+            for r in open_reqs
+            if r not in info
+            and r["kind"] != "renewal"
+            and not any(self.schedule[c]["trigger"] == "prohibited" for c in self.triggered(r))
+        ]
         rng.shuffle(rest)
         referred = [r for r in rest if r["kind"] == "release" or "AI.B.2.a" in r["entries"]][:8]
         for r in self.requests:
@@ -1100,25 +1715,53 @@ def main(argv: list[str] | None = None) -> int:
 
     out = args.out
     out.mkdir(parents=True, exist_ok=True)
-    dump(out / "demo.yaml", "The anchor is the date the demo's dates are written relative to; the loader shifts\n"
-         "# every date by (today - anchor) so the demo always looks current.", args.seed,
-         {"anchor": ANCHOR, "note": "SAMPLE data for a hypothetical frontier-AI licensing regime; not law. "
-          "All dates in data/demo are relative to this anchor and are shifted to today on load."})
-    dump(out / "customers.yaml", "Screening cases against screening.csv, by design:\n# " +
-         "\n# ".join(f"{demo.cust_id[k]} resembles {row} {name!r}: {why}"
-                     for k, (row, name, why) in SCREENING_CASES.items()), args.seed, {"customers": customers})
-    dump(out / "requests.yaml", "Requests named in history.yaml are imported as pending and then decided by the "
-         "loader.", args.seed, {"requests": requests})
-    dump(out / "grants.yaml", "Existing allow-list rows: customer x schedule entry x end use.", args.seed,
-         {"grants": grants})
-    dump(out / "history.yaml", "Past decisions on requests in requests.yaml, applied by the loader in list order.",
-         args.seed, {"decisions": decisions})
+    dump(
+        out / "demo.yaml",
+        "The anchor is the date the demo's dates are written relative to; the loader shifts\n"
+        "# every date by (today - anchor) so the demo always looks current.",
+        args.seed,
+        {
+            "anchor": ANCHOR,
+            "note": "SAMPLE data for a hypothetical frontier-AI licensing regime; not law. "
+            "All dates in data/demo are relative to this anchor and are shifted to today on load.",
+        },
+    )
+    dump(
+        out / "customers.yaml",
+        "Screening cases against screening.csv, by design:\n# "
+        + "\n# ".join(
+            f"{demo.cust_id[k]} resembles {row} {name!r}: {why}" for k, (row, name, why) in SCREENING_CASES.items()
+        ),
+        args.seed,
+        {"customers": customers},
+    )
+    dump(
+        out / "requests.yaml",
+        "Requests named in history.yaml are imported as pending and then decided by the loader.",
+        args.seed,
+        {"requests": requests},
+    )
+    dump(
+        out / "grants.yaml",
+        "Existing allow-list rows: customer x schedule entry x end use.",
+        args.seed,
+        {"grants": grants},
+    )
+    dump(
+        out / "history.yaml",
+        "Past decisions on requests in requests.yaml, applied by the loader in list order.",
+        args.seed,
+        {"decisions": decisions},
+    )
 
     kinds = {k: sum(r["kind"] == k for r in requests) for k in ("access", "release", "renewal")}
     statuses = {s: sum(r["status"] == s for r in requests) for s in ("pending", "info_requested", "referred")}
     cap, active, live = demo.cap_report
-    print(f"customers {len(customers)}, requests {len(requests)} {kinds} {statuses}, grants {len(grants)}, "
-          f"decisions {len(decisions)}; AI.C.4.a {active} active ({live} unexpired) of cap {cap}", file=sys.stderr)
+    print(
+        f"customers {len(customers)}, requests {len(requests)} {kinds} {statuses}, grants {len(grants)}, "
+        f"decisions {len(decisions)}; AI.C.4.a {active} active ({live} unexpired) of cap {cap}",
+        file=sys.stderr,
+    )
     return 0
 
 

@@ -13,7 +13,7 @@ import re
 _BIDI = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 _INVISIBLE = "\u200b\u200c\u200d\u2060\u2061\u2062\u2063\u2064\ufeff\u00ad\u180e\u034f"
 _UNSAFE_CLASS = f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_BIDI}{_INVISIBLE}\ufff9-\ufffb\U000e0000-\U000e007f]"
-_unsafe: re.Pattern[str] | None = None   # compiled at the first need: ~0.5 ms of every command's start
+_unsafe: re.Pattern[str] | None = None  # compiled at the first need: ~0.5 ms of every command's start
 
 
 def _needs_pattern(s: str) -> bool:
@@ -26,7 +26,7 @@ def _visible(m: re.Match[str]) -> str:
     ch = m.group()
     code = ord(ch)
     if code < 0x20:
-        return "^" + chr(code + 0x40)          # ^[ for ESC, ^@ for NUL
+        return "^" + chr(code + 0x40)  # ^[ for ESC, ^@ for NUL
     return f"⟨U+{code:04X}⟩"
 
 

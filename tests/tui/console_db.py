@@ -35,16 +35,47 @@ def _day(offset: int) -> str:
 
 def default_requests() -> list[dict]:
     return [
-        {"id": "REQ-001", "kind": "access", "customer": "acme", "entries": ["AI.C.1.a"],
-         "end_use": "Red-team our own networks [bold]now[/bold]", "submitted": _day(-40)},   # overdue
-        {"id": "REQ-002", "kind": "access", "customer": "blue", "entries": ["AI.C.2.a"],
-         "end_use": "Defensive research", "submitted": _day(-85)},                           # due soon
-        {"id": "REQ-003", "kind": "access", "customer": "cobalt", "entries": ["AI.S.1.a"],
-         "end_use": "Traffic analysis for a city", "submitted": _day(-10)},
-        {"id": "REQ-004", "kind": "access", "customer": "blue", "entries": ["AI.A.9.a"],
-         "end_use": "Autonomous targeting", "submitted": _day(-5)},                            # red line
-        {"id": "REQ-005", "kind": "release", "customer": "cobalt", "entries": ["AI.W.1.b"],
-         "end_use": "General assistant release", "model": "cobalt-7", "submitted": _day(-3)},
+        {
+            "id": "REQ-001",
+            "kind": "access",
+            "customer": "acme",
+            "entries": ["AI.C.1.a"],
+            "end_use": "Red-team our own networks [bold]now[/bold]",
+            "submitted": _day(-40),
+        },  # overdue
+        {
+            "id": "REQ-002",
+            "kind": "access",
+            "customer": "blue",
+            "entries": ["AI.C.2.a"],
+            "end_use": "Defensive research",
+            "submitted": _day(-85),
+        },  # due soon
+        {
+            "id": "REQ-003",
+            "kind": "access",
+            "customer": "cobalt",
+            "entries": ["AI.S.1.a"],
+            "end_use": "Traffic analysis for a city",
+            "submitted": _day(-10),
+        },
+        {
+            "id": "REQ-004",
+            "kind": "access",
+            "customer": "blue",
+            "entries": ["AI.A.9.a"],
+            "end_use": "Autonomous targeting",
+            "submitted": _day(-5),
+        },  # red line
+        {
+            "id": "REQ-005",
+            "kind": "release",
+            "customer": "cobalt",
+            "entries": ["AI.W.1.b"],
+            "end_use": "General assistant release",
+            "model": "cobalt-7",
+            "submitted": _day(-3),
+        },
     ]
 
 
@@ -84,15 +115,17 @@ def _template(name: str, customers_text: str, requests_text: str) -> Path:
     return _templates[key]
 
 
-def build_db(tmp_path: Path, requests: list[dict] | None = None, customers: list[dict] | None = None,
-             name: str = "t.db") -> Path:
+def build_db(
+    tmp_path: Path, requests: list[dict] | None = None, customers: list[dict] | None = None, name: str = "t.db"
+) -> Path:
     """A real database file at tmp_path/name, with the YAML it was imported from beside it."""
     os.environ["PERMITTUI_TODAY"] = TODAY
     customers_text = yaml.safe_dump({"customers": customers or CUSTOMERS}, allow_unicode=True)
-    requests_text = yaml.safe_dump({"requests": requests if requests is not None else default_requests()},
-                                   allow_unicode=True)
+    requests_text = yaml.safe_dump(
+        {"requests": requests if requests is not None else default_requests()}, allow_unicode=True
+    )
     path = tmp_path / name
-    if path.exists():           # init_store refuses an existing database: let it say so
+    if path.exists():  # init_store refuses an existing database: let it say so
         return _build(tmp_path, name, customers_text, requests_text)
     template = _template(name, customers_text, requests_text)
     for suffix in ("-wal", "-shm"):

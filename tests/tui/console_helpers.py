@@ -9,14 +9,13 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
+from console_db import OFFICER
 from textual.worker import WorkerState
 
 from permittui.identity import Officer
 from permittui.store.db import open_store
 from permittui.tui.app import PermitApp
 from permittui.tui.config import Config
-
-from console_db import OFFICER
 
 
 class RecordingApp(PermitApp):
@@ -37,10 +36,18 @@ def screen_text(app: PermitApp) -> str:
     return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
 
 
-def drive(db: Path, script: Callable[[RecordingApp, Any], Awaitable[Any]], *, size: tuple[int, int] = (80, 24),
-          officer: Officer = OFFICER, read_only: bool = False, config: Config | None = None,
-          theme: str | None = None) -> Any:
+def drive(
+    db: Path,
+    script: Callable[[RecordingApp, Any], Awaitable[Any]],
+    *,
+    size: tuple[int, int] = (80, 24),
+    officer: Officer = OFFICER,
+    read_only: bool = False,
+    config: Config | None = None,
+    theme: str | None = None,
+) -> Any:
     """Open the console on `db`, run the async script with (app, pilot), close everything."""
+
     async def main() -> Any:
         store = open_store(db, officer, read_only=read_only)
         app = RecordingApp(store, theme=theme, config=config or Config())
@@ -50,14 +57,17 @@ def drive(db: Path, script: Callable[[RecordingApp, Any], Awaitable[Any]], *, si
                 return await script(app, pilot)
         finally:
             store.close()
+
     return asyncio.run(main())
 
 
 def decisions(db: Path) -> list[tuple]:
     conn = sqlite3.connect(db)
     try:
-        return conn.execute("SELECT request_id, outcome, reasons, conditions, note, officer, request_version,"
-                            " inspector FROM decisions ORDER BY id").fetchall()
+        return conn.execute(
+            "SELECT request_id, outcome, reasons, conditions, note, officer, request_version,"
+            " inspector FROM decisions ORDER BY id"
+        ).fetchall()
     finally:
         conn.close()
 
@@ -88,7 +98,7 @@ async def settle(pilot: Any, seconds: float | None = None) -> None:
 
 
 QUIET_TIMEOUT = 10.0
-SHORT_TIMER = 0.5       # a one-shot timer up to this long is work still to come (not a notice's timeout)
+SHORT_TIMER = 0.5  # a one-shot timer up to this long is work still to come (not a notice's timeout)
 
 
 def _busy(app: PermitApp) -> bool:

@@ -5,9 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from console_helpers import decisions, drive, screen_text, settle, status_of, type_filter
-from console_db import HOSTILE_NAME
 
 SIZES = [(80, 24), (160, 50)]
 
@@ -21,9 +19,9 @@ def test_queue_lists_open_requests_by_due_date_with_overdue_and_soon_marked(db, 
     text = drive(db, script, size=size)
     order = [text.index(r) for r in ("REQ-001", "REQ-002", "REQ-004", "REQ-005", "REQ-003")]
     assert order == sorted(order)
-    assert "-10d" in text          # REQ-001 overdue by 10 days, said in text (not colour only)
-    assert "5d~" in text           # REQ-002 due soon
-    assert "R··2" in text          # REQ-004: red line, needs countersign
+    assert "-10d" in text  # REQ-001 overdue by 10 days, said in text (not colour only)
+    assert "5d~" in text  # REQ-002 due soon
+    assert "R··2" in text  # REQ-004: red line, needs countersign
     assert "5 open requests" in text
     assert "OVERDUE by 10 days" in text  # the detail pane explains the clock
 
@@ -59,17 +57,20 @@ def test_history_shows_audit_chain_and_verify_status(db):
     assert "import.requests" in text
 
 
-@pytest.mark.parametrize("key,outcome,toggles,extra", [
-    ("a", "approve", [], []),
-    ("c", "approve-with-conditions", ["1"], []),
-    ("d", "deny", ["1", "2"], []),
-    ("i", "request-info", ["3"], []),
-    ("w", "return", [], []),
-    ("r", "refer", ["1"], ["n", "tab", *"insp.kim"]),
-])
+@pytest.mark.parametrize(
+    "key,outcome,toggles,extra",
+    [
+        ("a", "approve", [], []),
+        ("c", "approve-with-conditions", ["1"], []),
+        ("d", "deny", ["1", "2"], []),
+        ("i", "request-info", ["3"], []),
+        ("w", "return", [], []),
+        ("r", "refer", ["1"], ["n", "tab", *"insp.kim"]),
+    ],
+)
 def test_each_decision_key_records_through_its_dialog(db, key, outcome, toggles, extra):
     async def script(app, pilot):
-        await pilot.press("j")                 # REQ-002, which the rules let any outcome through
+        await pilot.press("j")  # REQ-002, which the rules let any outcome through
         await pilot.press(key)
         await settle(pilot, 0.1)
         assert app.screen.__class__.__name__ == "DecisionDialog"
@@ -80,15 +81,15 @@ def test_each_decision_key_records_through_its_dialog(db, key, outcome, toggles,
     current = drive(db, script)
     rows = decisions(db)
     assert [(r[0], r[1]) for r in rows] == [("REQ-002", outcome)]
-    assert rows[0][6] == 1                     # expected_version: the version the officer saw
+    assert rows[0][6] == 1  # expected_version: the version the officer saw
     if outcome == "deny":
         assert json.loads(rows[0][2]) == ["SCHED-THRESHOLD", "EVAL-THRESHOLD-CROSSED"]
-        assert "SCHED-THRESHOLD" in rows[0][4]   # note template follows the toggles
+        assert "SCHED-THRESHOLD" in rows[0][4]  # note template follows the toggles
     if outcome == "approve-with-conditions":
         assert json.loads(rows[0][3])[0]["code"] == "NO-ONWARD-TRANSFER"
     if outcome == "refer":
         assert rows[0][7] == "insp.kim"
-    assert current is not None and current.id != "REQ-002"   # the cursor went on to the next request
+    assert current is not None and current.id != "REQ-002"  # the cursor went on to the next request
 
 
 def test_escape_cancels_the_dialog_and_records_nothing(db):
@@ -102,7 +103,7 @@ def test_escape_cancels_the_dialog_and_records_nothing(db):
 
 def test_refused_decision_is_one_clear_message_and_changes_nothing(db):
     async def script(app, pilot):
-        await pilot.press("j", "j")            # REQ-004 touches a red line
+        await pilot.press("j", "j")  # REQ-004 touches a red line
         await pilot.press("a", "enter")
         await settle(pilot)
         return app.messages
@@ -113,15 +114,15 @@ def test_refused_decision_is_one_clear_message_and_changes_nothing(db):
 
 
 def test_stale_version_is_refused(db):
+    from permittui.identity import Officer
     from permittui.store import decisions as dec
     from permittui.store.db import open_store
-    from permittui.identity import Officer
 
     async def script(app, pilot):
         other = open_store(db, Officer("bob", "bob"))
         dec.decide(other, "REQ-001", "request-info", reasons=["EVAL-INSUFFICIENT"])
         other.close()
-        await pilot.press("w", "enter")        # alice still sees version 1
+        await pilot.press("w", "enter")  # alice still sees version 1
         await settle(pilot)
         return app.messages
 
@@ -132,7 +133,7 @@ def test_stale_version_is_refused(db):
 
 def test_marks_then_one_decision_key_applies_to_all_marked_after_one_confirmation(db):
     async def script(app, pilot):
-        await pilot.press("space", "space")    # marks REQ-001 and REQ-002 (the cursor advances)
+        await pilot.press("space", "space")  # marks REQ-001 and REQ-002 (the cursor advances)
         await settle(pilot, 0.1)
         assert "2 marked" in app.sub_title
         await pilot.press("w")
@@ -151,7 +152,7 @@ def test_countersign_by_a_second_officer_and_undo(db):
     from permittui.identity import Officer
 
     async def alice(app, pilot):
-        await pilot.press("j", "j", "j")        # REQ-005: a release; denying one needs a countersign
+        await pilot.press("j", "j", "j")  # REQ-005: a release; denying one needs a countersign
         await pilot.press("d", "1", "enter")
         await settle(pilot)
 
@@ -169,7 +170,7 @@ def test_countersign_by_a_second_officer_and_undo(db):
     assert status_of(db, "REQ-005") == "denied"
 
     async def alice_undo_own(app, pilot):
-        await pilot.press("w", "enter")          # return REQ-001, then undo it
+        await pilot.press("w", "enter")  # return REQ-001, then undo it
         await settle(pilot)
         await pilot.press("u")
         await settle(pilot, 0.1)
@@ -185,7 +186,7 @@ def test_countersign_by_a_second_officer_and_undo(db):
 def test_filter_narrows_and_escape_clears(db):
     async def script(app, pilot):
         q = app.pane_widget("queue")
-        await pilot.press("/", *"customer:blue", "enter")   # typed key by key once
+        await pilot.press("/", *"customer:blue", "enter")  # typed key by key once
         await settle(pilot)
         blue = q.vlist.total
         await type_filter(app, pilot, "!flag:redline due:<7d")
@@ -228,7 +229,7 @@ def test_keymap_override_rebinds_by_id_and_conflicts_are_reported(db, tmp_path):
     good = load_config(cfg_file)
 
     async def script(app, pilot):
-        await pilot.press("d")                  # no longer deny
+        await pilot.press("d")  # no longer deny
         await settle(pilot, 0.1)
         first = app.screen.__class__.__name__
         await pilot.press("x")

@@ -19,12 +19,18 @@ def test_theme_change_redraws_every_line_and_focus_only_the_cursor(db):
         await settle(pilot)
         await pilot.press("1")
         await settle(pilot)
-        kept = _line(app, 1) is second          # not the cursor's line: the same strip, kept
+        kept = _line(app, 1) is second  # not the cursor's line: the same strip, kept
         app.theme = "permittui-light"
         await settle(pilot)
         after = _line(app, 1)
-        return kept, first.text == _line(app, 0).text, vl.cursor, second.text == after.text, \
-            [s.style.bgcolor for s in second if s.text.strip()][:1] != [s.style.bgcolor for s in after if s.text.strip()][:1]
+        return (
+            kept,
+            first.text == _line(app, 0).text,
+            vl.cursor,
+            second.text == after.text,
+            [s.style.bgcolor for s in second if s.text.strip()][:1]
+            != [s.style.bgcolor for s in after if s.text.strip()][:1],
+        )
 
     kept, cursor_text_same, cursor, text_same, colours_changed = drive(db, script)
     assert kept and cursor == 0 and cursor_text_same and text_same
@@ -58,8 +64,10 @@ def test_the_cursor_line_has_a_background_of_its_own_in_every_colour_theme(db):
             await settle(pilot)
             vl = app.pane_widget("queue").vlist
             cursor, other = vl.render_line(vl.cursor - vl.top), vl.render_line(vl.cursor - vl.top + 1)
-            out[theme] = ({s.style.bgcolor for s in cursor if s.text.strip()},
-                          {s.style.bgcolor for s in other if s.text.strip()})
+            out[theme] = (
+                {s.style.bgcolor for s in cursor if s.text.strip()},
+                {s.style.bgcolor for s in other if s.text.strip()},
+            )
         return out
 
     for theme, (cursor, other) in drive(db, script, size=(100, 20)).items():
@@ -69,9 +77,17 @@ def test_the_cursor_line_has_a_background_of_its_own_in_every_colour_theme(db):
 def _many_requests(n: int) -> list[dict]:
     from console_db import _day
 
-    return [{"id": f"REQ-{i:04d}", "kind": "access", "customer": ("acme", "blue", "cobalt")[i % 3],
-             "entries": ["AI.C.2.a"], "end_use": f"Research {i}", "submitted": _day(-(i % 80))}
-            for i in range(n)]
+    return [
+        {
+            "id": f"REQ-{i:04d}",
+            "kind": "access",
+            "customer": ("acme", "blue", "cobalt")[i % 3],
+            "entries": ["AI.C.2.a"],
+            "end_use": f"Research {i}",
+            "submitted": _day(-(i % 80)),
+        }
+        for i in range(n)
+    ]
 
 
 def test_paging_through_reads_each_page_once_and_before_it_is_needed(tmp_path):
@@ -87,7 +103,7 @@ def test_paging_through_reads_each_page_once_and_before_it_is_needed(tmp_path):
         misses = 0
         for _ in range(20):
             before = vl.reads
-            vl.action_page_down()          # the key's own work, timed by nothing: did it read?
+            vl.action_page_down()  # the key's own work, timed by nothing: did it read?
             misses += vl.reads > before
             await settle(pilot)
         return vl.total, vl.cursor, vl.reads, misses
@@ -109,5 +125,5 @@ def test_the_filter_line_opens_over_the_key_line_without_resizing_the_panes(db):
         return before, (vl.size, vl.region), box.region, app.query_one("#keys").region
 
     before, after, box, keys = drive(db, script)
-    assert before == after            # no layout of the panes: only the bottom line changes
-    assert box == keys                # the filter line lies exactly over the key line
+    assert before == after  # no layout of the panes: only the bottom line changes
+    assert box == keys  # the filter line lies exactly over the key line

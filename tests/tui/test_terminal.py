@@ -13,14 +13,13 @@ import uuid
 from pathlib import Path
 
 import pytest
-
 from console_db import TODAY
 
 TMUX = shutil.which("tmux")
 COMMAND = Path(sys.executable).with_name("permittui")
 
 
-SOCKET = f"permittui-test-{os.getpid()}"   # a tmux server of its own: never the user's, never another run's
+SOCKET = f"permittui-test-{os.getpid()}"  # a tmux server of its own: never the user's, never another run's
 
 
 def _tmux(*args: str) -> str:
@@ -41,18 +40,24 @@ def _wait_for(session: str, needle: str, timeout: float = 20.0) -> str:
 @pytest.mark.skipif(TMUX is None or not COMMAND.exists(), reason="needs tmux and the installed command")
 def test_installed_command_denies_a_request_by_keys_alone(db, tmp_path):
     session = f"permittui-test-{uuid.uuid4().hex[:8]}"
-    env = {"PERMITTUI_TODAY": TODAY, "PERMITTUI_OFFICER": "carol", "XDG_CONFIG_HOME": str(tmp_path / "config"),
-           "TERM": "xterm-256color", "PATH": os.environ.get("PATH", ""), "HOME": str(tmp_path)}
+    env = {
+        "PERMITTUI_TODAY": TODAY,
+        "PERMITTUI_OFFICER": "carol",
+        "XDG_CONFIG_HOME": str(tmp_path / "config"),
+        "TERM": "xterm-256color",
+        "PATH": os.environ.get("PATH", ""),
+        "HOME": str(tmp_path),
+    }
     exports = " ".join(f"{k}={v}" for k, v in env.items())
     command = f"env -i {exports} {COMMAND} --db {db}; echo EXIT=$?; sleep 30"
     _tmux("new-session", "-d", "-s", session, "-x", "80", "-y", "24", command)
     try:
         _wait_for(session, "5 open requests")
-        _tmux("send-keys", "-t", session, "j")              # REQ-002
-        _wait_for(session, "REQ-002  access  pending")      # the detail followed the cursor
+        _tmux("send-keys", "-t", session, "j")  # REQ-002
+        _wait_for(session, "REQ-002  access  pending")  # the detail followed the cursor
         _tmux("send-keys", "-t", session, "d")
         _wait_for(session, "Deny REQ-002")
-        _tmux("send-keys", "-t", session, "2")              # EVAL-THRESHOLD-CROSSED
+        _tmux("send-keys", "-t", session, "2")  # EVAL-THRESHOLD-CROSSED
         _wait_for(session, "[x] 2")
         _tmux("send-keys", "-t", session, "Enter")
         _wait_for(session, "4 open requests")
@@ -66,12 +71,18 @@ def test_installed_command_denies_a_request_by_keys_alone(db, tmp_path):
     status = conn.execute("SELECT status FROM requests WHERE id = 'REQ-002'").fetchone()[0]
     conn.close()
     assert [(r[0], r[1], json.loads(r[2]), r[3]) for r in rows] == [
-        ("REQ-002", "deny", ["EVAL-THRESHOLD-CROSSED"], "carol")]
+        ("REQ-002", "deny", ["EVAL-THRESHOLD-CROSSED"], "carol")
+    ]
     assert status == "denied"
 
 
 @pytest.mark.skipif(not COMMAND.exists(), reason="needs the installed command")
 def test_installed_command_on_a_missing_database_is_one_line(tmp_path):
-    out = subprocess.run([str(COMMAND), "--db", str(tmp_path / "none.db")], capture_output=True, text=True,
-                         env={**os.environ, "XDG_CONFIG_HOME": str(tmp_path)}, timeout=60)
+    out = subprocess.run(
+        [str(COMMAND), "--db", str(tmp_path / "none.db")],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "XDG_CONFIG_HOME": str(tmp_path)},
+        timeout=60,
+    )
     assert out.returncode == 2 and out.stderr.count("\n") == 1 and "Traceback" not in out.stderr

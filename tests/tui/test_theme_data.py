@@ -11,7 +11,7 @@ from permittui.tui.theme_data import BUILTIN
 
 def test_theme_data_is_what_the_yaml_files_say():
     assert BUILTIN == themes.builtin_data(), "run: python -m permittui.tui.themes > src/permittui/tui/theme_data.py"
-    assert (Path(themes.__file__).with_name("theme_data.py").read_text(encoding="utf-8") == themes.generate())
+    assert Path(themes.__file__).with_name("theme_data.py").read_text(encoding="utf-8") == themes.generate()
 
 
 def test_a_shipped_theme_loads_without_yaml_and_equals_its_file(tmp_path):
@@ -22,8 +22,9 @@ def test_a_shipped_theme_loads_without_yaml_and_equals_its_file(tmp_path):
 
 
 def test_a_user_file_with_a_shipped_name_replaces_it(tmp_path):
-    (tmp_path / "mine.yaml").write_text('name: permittui-dark\ndark: true\ncolours: {primary: "#ff0000"}\n',
-                                        encoding="utf-8")
+    (tmp_path / "mine.yaml").write_text(
+        'name: permittui-dark\ndark: true\ncolours: {primary: "#ff0000"}\n', encoding="utf-8"
+    )
     assert themes.load_theme("permittui-dark", extra_dir=tmp_path).primary == "#ff0000"
     assert themes.load_theme("permittui-light", extra_dir=tmp_path).primary != "#ff0000"
     assert themes.load_theme("no-such-theme", extra_dir=tmp_path) is None
@@ -34,7 +35,9 @@ def test_the_console_module_loads_no_yaml_parser_and_no_decision_path():
     import subprocess
     import sys
 
-    code = ("import sys, permittui.cli, permittui.tui.app; "
-            "print(sorted(m for m in ('yaml', 'permittui.store.decisions', 'permittui.tui.dialogs') if m in sys.modules))")
+    code = (
+        "import sys, permittui.cli, permittui.tui.app; "
+        "print(sorted(m for m in ('yaml', 'permittui.store.decisions', 'permittui.tui.dialogs') if m in sys.modules))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"

@@ -5,9 +5,8 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-
 from console_db import HOSTILE_NAME, OFFICER, build_db, default_requests
-from console_helpers import RecordingApp, decisions, drive, screen_text, settle, type_filter
+from console_helpers import RecordingApp, drive, screen_text, settle
 
 from permittui.identity import Officer
 from permittui.store import decisions as dec
@@ -20,8 +19,13 @@ def test_hostile_names_and_notes_render_literally_and_never_act(tmp_path):
     requests[0]["end_use"] = "[@click=app.bell]press[/] \x1b[2J\x1b]0;owned\x07 [/x] [bold]b[/bold]"
     db = build_db(tmp_path, requests)
     store = open_store(db, OFFICER)
-    dec.decide(store, "REQ-001", "request-info", reasons=["EVAL-INSUFFICIENT"],
-               note="see [@click=app.quit]here[/] \u202edesrever\u202c [/x]")
+    dec.decide(
+        store,
+        "REQ-001",
+        "request-info",
+        reasons=["EVAL-INSUFFICIENT"],
+        note="see [@click=app.quit]here[/] \u202edesrever\u202c [/x]",
+    )
     store.close()
 
     async def script(app, pilot):
@@ -35,11 +39,16 @@ def test_hostile_names_and_notes_render_literally_and_never_act(tmp_path):
 
     queue, history, running, fired = drive(db, script, size=(160, 50))
     assert running and fired == []
-    assert one_line(HOSTILE_NAME)[:40] in queue                   # name cell, literal, brackets and all
+    assert one_line(HOSTILE_NAME)[:40] in queue  # name cell, literal, brackets and all
     # The detail pane wraps long lines, so check each hostile piece whole.
-    for piece in ("Acme [Holdings] Ltd [@click=app.quit]x[/]", "^[]52;c;ZXZpbA==^G ⟨U+202E⟩evil[/x]",
-                  "[@click=app.bell]press[/] ^[[2J^[]0;owned^G [/x]", "[bold]b[/bold]",
-                  "[@click=app.quit]here[/]", "⟨U+202E⟩desrever⟨U+202C⟩ [/x]"):
+    for piece in (
+        "Acme [Holdings] Ltd [@click=app.quit]x[/]",
+        "^[]52;c;ZXZpbA==^G ⟨U+202E⟩evil[/x]",
+        "[@click=app.bell]press[/] ^[[2J^[]0;owned^G [/x]",
+        "[bold]b[/bold]",
+        "[@click=app.quit]here[/]",
+        "⟨U+202E⟩desrever⟨U+202C⟩ [/x]",
+    ):
         assert piece in queue, piece
     assert "[@click=app.quit]here[/]" in history
     for text in (queue, history):
@@ -136,7 +145,7 @@ def test_run_with_a_missing_database_is_one_line_and_exit_2(tmp_path, capsys):
 def test_allow_list_suspend_and_revoke_with_reason(tmp_path):
     db = build_db(tmp_path)
     store = open_store(db, OFFICER)
-    dec.decide(store, "REQ-002", "approve")      # writes a grant for blue on AI.C.2.a
+    dec.decide(store, "REQ-002", "approve")  # writes a grant for blue on AI.C.2.a
     store.close()
 
     async def script(app, pilot):
@@ -146,7 +155,7 @@ def test_allow_list_suspend_and_revoke_with_reason(tmp_path):
         await pilot.press("p", *"audit", "enter")
         await settle(pilot)
         suspended = screen_text(app)
-        await pilot.press("x", "enter")          # no reason: refused
+        await pilot.press("x", "enter")  # no reason: refused
         await settle(pilot)
         return suspended, app.messages
 
@@ -154,6 +163,7 @@ def test_allow_list_suspend_and_revoke_with_reason(tmp_path):
     assert "suspended" in suspended and "audit" in suspended
     assert any("say why" in m for m in messages)
     import sqlite3
+
     conn = sqlite3.connect(db)
     assert conn.execute("SELECT status, status_reason FROM grants").fetchone() == ("suspended", "audit")
     assert conn.execute("SELECT action FROM audit ORDER BY seq DESC LIMIT 1").fetchone() == ("grant.suspend",)

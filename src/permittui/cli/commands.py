@@ -11,14 +11,22 @@ from permittui.identity import current_officer
 from permittui.paths import resolve_db
 
 if TYPE_CHECKING:
-    import argparse   # only for annotations: show and decide are parsed without it (cli.fast)
+    import argparse  # only for annotations: show and decide are parsed without it (cli.fast)
 
 
 def dispatch(args: argparse.Namespace) -> int:
     handler = {
-        None: cmd_console, "init": cmd_init, "import": cmd_import, "export": cmd_export, "show": cmd_show,
-        "decide": cmd_decide, "countersign": cmd_countersign, "screen": cmd_screen, "audit": cmd_audit,
-        "generate": cmd_generate, "disposition": cmd_disposition,
+        None: cmd_console,
+        "init": cmd_init,
+        "import": cmd_import,
+        "export": cmd_export,
+        "show": cmd_show,
+        "decide": cmd_decide,
+        "countersign": cmd_countersign,
+        "screen": cmd_screen,
+        "audit": cmd_audit,
+        "generate": cmd_generate,
+        "disposition": cmd_disposition,
     }[args.command]
     return handler(args)
 
@@ -70,9 +78,14 @@ def cmd_import(args: argparse.Namespace) -> int:
         raise BadInput(f"{path}: no such file")
     store = _open(args)
     try:
-        fn = {"schedule": imports.import_schedule, "customers": imports.import_customers,
-              "requests": imports.import_requests, "screening": imports.import_screening,
-              "reasons": imports.import_reasons, "conditions": imports.import_conditions}[args.what]
+        fn = {
+            "schedule": imports.import_schedule,
+            "customers": imports.import_customers,
+            "requests": imports.import_requests,
+            "screening": imports.import_screening,
+            "reasons": imports.import_reasons,
+            "conditions": imports.import_conditions,
+        }[args.what]
         print(fn(store, path))
     finally:
         store.close()
@@ -118,9 +131,17 @@ def cmd_decide(args: argparse.Namespace) -> int:
             result = decisions.reverse(store, args.request_id, note=args.note)
         else:
             result = decisions.decide(
-                store, args.request_id, args.outcome, reasons=args.reason, conditions=args.condition,
-                note=args.note, expected_version=args.expect_version, inspector=args.inspector,
-                referral_days=args.referral_days, override=args.override)
+                store,
+                args.request_id,
+                args.outcome,
+                reasons=args.reason,
+                conditions=args.condition,
+                note=args.note,
+                expected_version=args.expect_version,
+                inspector=args.inspector,
+                referral_days=args.referral_days,
+                override=args.override,
+            )
         print(result)
     finally:
         store.close()
@@ -166,9 +187,13 @@ def cmd_screen(args: argparse.Namespace) -> int:
         for h in hits if not args.json else ():
             by = f" by {h['officer']} {h['at'][:16].replace('T', ' ')}" if h["officer"] and h["at"] else ""
             why = f": {h['reason']}" if h["reason"] else ""
-            print(one_line(f"#{h['hit']:<5} {h['disposition']:9} {h['score']:5.1f}  {h['customer']} {h['party']}"
-                           f" ~ {h['listed_name']} [{h['entry_id']}, {h['list']}]"
-                           f"{' (delisted)' if h['delisted'] else ''}{by}{why}"))
+            print(
+                one_line(
+                    f"#{h['hit']:<5} {h['disposition']:9} {h['score']:5.1f}  {h['customer']} {h['party']}"
+                    f" ~ {h['listed_name']} [{h['entry_id']}, {h['list']}]"
+                    f"{' (delisted)' if h['delisted'] else ''}{by}{why}"
+                )
+            )
         return 0
     if args.json:
         # ensure_ascii: listed names are untrusted; nothing raw reaches the terminal.

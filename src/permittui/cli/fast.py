@@ -23,13 +23,22 @@ FLAG, TEXT, APPEND, NUMBER = "flag", "text", "append", "number"
 # command -> (positionals, {option: kind}, choices of a positional); as in cli.parser.
 COMMANDS: dict[str, tuple[tuple[str, ...], dict[str, str], dict[str, tuple[str, ...]]]] = {
     "show": (("request_id",), {"--json": FLAG}, {}),
-    "decide": (("request_id", "outcome"),
-               {"--reason": APPEND, "--condition": APPEND, "--note": TEXT, "--inspector": TEXT,
-                "--referral-days": NUMBER, "--expect-version": NUMBER, "--override": FLAG},
-               {"outcome": OUTCOMES}),
+    "decide": (
+        ("request_id", "outcome"),
+        {
+            "--reason": APPEND,
+            "--condition": APPEND,
+            "--note": TEXT,
+            "--inspector": TEXT,
+            "--referral-days": NUMBER,
+            "--expect-version": NUMBER,
+            "--override": FLAG,
+        },
+        {"outcome": OUTCOMES},
+    ),
 }
-COMMON = ("--db", "--officer")      # before the command, after it, or both (after wins)
-TOP = {"--theme": TEXT, "--read-only": FLAG, "--demo": FLAG}   # the console's own, before any command
+COMMON = ("--db", "--officer")  # before the command, after it, or both (after wins)
+TOP = {"--theme": TEXT, "--read-only": FLAG, "--demo": FLAG}  # the console's own, before any command
 DEFAULTS = {FLAG: False, TEXT: None, APPEND: None, NUMBER: None}
 DEFAULT_TEXT = {"--note": ""}
 
@@ -42,7 +51,7 @@ def parse(argv: Sequence[str]) -> SimpleNamespace | None:
     args = list(argv)
     ns: dict[str, Any] = {"db": None, "officer": None, "theme": None, "read_only": False, "demo": False}
     i = 0
-    while i < len(args) and (args[i] in COMMON or args[i] in TOP):    # top-level options
+    while i < len(args) and (args[i] in COMMON or args[i] in TOP):  # top-level options
         if TOP.get(args[i]) == FLAG:
             ns[_dest(args[i])] = True
             i += 1
@@ -52,7 +61,7 @@ def parse(argv: Sequence[str]) -> SimpleNamespace | None:
         ns[_dest(args[i])] = args[i + 1]
         i += 2
     if i >= len(args):
-        ns["command"] = None                                 # the console
+        ns["command"] = None  # the console
         return SimpleNamespace(**ns)
     if args[i] not in COMMANDS:
         return None

@@ -35,8 +35,9 @@ class _Formatter(argparse.HelpFormatter):
     # shutil for the terminal size: asked once here. Width as HelpFormatter computes it (columns - 2).
     _width: int | None = None
 
-    def __init__(self, prog: str, indent_increment: int = 2, max_help_position: int = 24,
-                 width: int | None = None) -> None:
+    def __init__(
+        self, prog: str, indent_increment: int = 2, max_help_position: int = 24, width: int | None = None
+    ) -> None:
         if width is None:
             if _Formatter._width is None:
                 _Formatter._width = _columns() - 2
@@ -46,7 +47,7 @@ class _Formatter(argparse.HelpFormatter):
 
 class _Parser(argparse.ArgumentParser):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("formatter_class", _Formatter)   # subparsers don't inherit the top parser's
+        kwargs.setdefault("formatter_class", _Formatter)  # subparsers don't inherit the top parser's
         super().__init__(*args, **kwargs)
 
     def error(self, message: str) -> None:  # one line, exit 2, as for every other bad usage
@@ -56,16 +57,27 @@ class _Parser(argparse.ArgumentParser):
 def _common(p: argparse.ArgumentParser, top: bool = False) -> None:
     # On the top parser and on every subcommand, so `--db` may come before or after the command.
     default = None if top else argparse.SUPPRESS
-    p.add_argument("--db", metavar="PATH", default=default,
-                   help="database file (default: $PERMITTUI_DB, else the user data directory)")
-    p.add_argument("--officer", metavar="NAME", default=default,
-                   help="officer name (default: $PERMITTUI_OFFICER, else your login name)")
+    p.add_argument(
+        "--db",
+        metavar="PATH",
+        default=default,
+        help="database file (default: $PERMITTUI_DB, else the user data directory)",
+    )
+    p.add_argument(
+        "--officer",
+        metavar="NAME",
+        default=default,
+        help="officer name (default: $PERMITTUI_OFFICER, else your login name)",
+    )
 
 
 def _init(p: argparse.ArgumentParser) -> None:
     p.add_argument("--demo", action="store_true", help="load the shipped schedule and demo data")
-    p.add_argument("--strict-identity", action="store_true",
-                   help="officer names must be the OS account (four-eyes compares real accounts)")
+    p.add_argument(
+        "--strict-identity",
+        action="store_true",
+        help="officer names must be the OS account (four-eyes compares real accounts)",
+    )
     p.add_argument("--group", metavar="NAME", help="make the database group-read-writable for this group")
 
 
@@ -89,13 +101,19 @@ def _decide(p: argparse.ArgumentParser) -> None:
     p.add_argument("request_id", metavar="REQUEST_ID")
     p.add_argument("outcome", metavar="OUTCOME", choices=OUTCOMES, help=" | ".join(OUTCOMES))
     p.add_argument("--reason", action="append", default=[], metavar="CODE", help="reason code (repeatable)")
-    p.add_argument("--condition", action="append", default=[], metavar="TEXT",
-                   help="condition: a canned code or free text (repeatable)")
+    p.add_argument(
+        "--condition",
+        action="append",
+        default=[],
+        metavar="TEXT",
+        help="condition: a canned code or free text (repeatable)",
+    )
     p.add_argument("--note", default="", metavar="TEXT")
     p.add_argument("--inspector", metavar="NAME", help="for refer: the inspector referred to")
     p.add_argument("--referral-days", type=int, metavar="N", help="for refer: days the inspector has (default 30)")
-    p.add_argument("--expect-version", type=int, metavar="N",
-                   help="refuse if the request has changed since this version")
+    p.add_argument(
+        "--expect-version", type=int, metavar="N", help="refuse if the request has changed since this version"
+    )
     p.add_argument("--override", action="store_true", help="approve past an allow-list cap (needs countersign)")
 
 
@@ -157,8 +175,9 @@ def _build(argv: Sequence[str] | None) -> argparse.ArgumentParser:
     _common(parser, top=True)
     parser.add_argument("--theme", metavar="NAME", help="console theme")
     parser.add_argument("--read-only", action="store_true", help="open the console so that nothing can change")
-    parser.add_argument("--demo", action="store_true",
-                        help="open the console on a demo database built from the shipped data")
+    parser.add_argument(
+        "--demo", action="store_true", help="open the console on a demo database built from the shipped data"
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     named = None if argv is None else set(argv)
     for name, (text, add_arguments) in COMMANDS.items():

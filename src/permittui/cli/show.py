@@ -13,11 +13,23 @@ from permittui.text import clean
 
 def request_dict(f) -> dict[str, Any]:
     r = f.request
-    return {"id": r.id, "kind": r.kind, "customer": r.customer_id, "customer_name": f.customer.name,
-            "entries": list(r.entries), "end_use": r.end_use, "model": r.model,
-            "evaluations": [{"metric": e.metric, "value": e.value, "unit": e.unit} for e in r.evaluations],
-            "summary": r.summary, "submitted": r.submitted, "registered": r.registered_on, "status": f.status,
-            "assignee": r.assignee, "priority": r.priority, "version": f.version}
+    return {
+        "id": r.id,
+        "kind": r.kind,
+        "customer": r.customer_id,
+        "customer_name": f.customer.name,
+        "entries": list(r.entries),
+        "end_use": r.end_use,
+        "model": r.model,
+        "evaluations": [{"metric": e.metric, "value": e.value, "unit": e.unit} for e in r.evaluations],
+        "summary": r.summary,
+        "submitted": r.submitted,
+        "registered": r.registered_on,
+        "status": f.status,
+        "assignee": r.assignee,
+        "priority": r.priority,
+        "version": f.version,
+    }
 
 
 _UNSAFE_IN_JSON = "[\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\ufff9-\ufffb]"
@@ -43,8 +55,10 @@ def show(store: Store, request_id: str, *, as_json: bool, out: TextIO) -> None:
     r = f.request
     w = lambda text="": out.write(clean(text) + "\n")  # noqa: E731 - applicants' text never reaches the tty raw
     w(f"{r.id}  {r.kind}  {f.status.replace('_', ' ')}  (version {f.version}, priority {r.priority})")
-    w(f"customer   {f.customer.name} [{f.customer.id}] {f.customer.country} {f.customer.sector}"
-      f" — {f.customer.vetting.upper() if f.customer.vetting == 'suspended' else f.customer.vetting}")
+    w(
+        f"customer   {f.customer.name} [{f.customer.id}] {f.customer.country} {f.customer.sector}"
+        f" — {f.customer.vetting.upper() if f.customer.vetting == 'suspended' else f.customer.vetting}"
+    )
     flags = f.flags()
     if flags:
         w(f"flags      {', '.join(flags)}")
@@ -77,20 +91,26 @@ def show(store: Store, request_id: str, *, as_json: bool, out: TextIO) -> None:
     w("screening")
     for s in f.screening:
         by = f" by {s['officer']} {s['at'][:16].replace('T', ' ')}" if s["officer"] and s["at"] else ""
-        w(f"  #{s['hit']} {s['score']:5.1f} {s['party']} ~ {s['listed_name']} ({s['list']}) — {s['disposition']}"
-          f"{by}{': ' + s['reason'] if s['reason'] else ''}")
+        w(
+            f"  #{s['hit']} {s['score']:5.1f} {s['party']} ~ {s['listed_name']} ({s['list']}) — {s['disposition']}"
+            f"{by}{': ' + s['reason'] if s['reason'] else ''}"
+        )
     if not f.screening:
         w("  no hits")
     w(f"clock      {f.clock.explain()}")
     if f.precedents:
         w("precedents")
         for p in f.precedents:
-            w(f"  {p.request_id}  {p.outcome:24} similarity {p.similarity:.2f}  {p.decided_at[:10]}"
-              f"{'  essentially identical' if p.identical else ''}")
+            w(
+                f"  {p.request_id}  {p.outcome:24} similarity {p.similarity:.2f}  {p.decided_at[:10]}"
+                f"{'  essentially identical' if p.identical else ''}"
+            )
     if f.precedent_warning:
         w(f"WARNING    {f.precedent_warning}")
     if f.decisions:
         w("decisions")
         for d in f.decisions:
-            w(f"  #{d['id']} {d['decided_at'][:16]} {d['officer']}: {d['outcome']} -> {d['status_after']}"
-              f"{' ' + ','.join(d['reasons']) if d['reasons'] else ''}{' — ' + d['note'] if d['note'] else ''}")
+            w(
+                f"  #{d['id']} {d['decided_at'][:16]} {d['officer']}: {d['outcome']} -> {d['status_after']}"
+                f"{' ' + ','.join(d['reasons']) if d['reasons'] else ''}{' — ' + d['note'] if d['note'] else ''}"
+            )

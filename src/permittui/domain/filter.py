@@ -44,8 +44,8 @@ class Due:
 
 @dataclass(frozen=True)
 class Term:
-    field: str | None          # None: free text
-    values: tuple[str, ...]    # alternatives (OR)
+    field: str | None  # None: free text
+    values: tuple[str, ...]  # alternatives (OR)
     negate: bool = False
     due: tuple[Due, ...] = ()  # for field == "due", one per alternative
 
@@ -149,8 +149,9 @@ def _term(token: str, context: str) -> Term:
             if context == "grants" and v in GRANT_STATUSES:
                 continue
             if v not in REQUEST_STATUSES and v not in _STATUS_GROUPS:
-                raise BadInput(f"filter: unknown status {v!r}; use one of {', '.join(REQUEST_STATUSES)},"
-                               " open, closed, all")
+                raise BadInput(
+                    f"filter: unknown status {v!r}; use one of {', '.join(REQUEST_STATUSES)}, open, closed, all"
+                )
     elif name == "kind":
         values = tuple(v.lower() for v in values)
         for v in values:

@@ -9,12 +9,23 @@ COUNTERSIGN = 8
 SUSPENDED_CUSTOMER = 16
 EXPIRED_GRANT = 32
 
-LETTERS = ((RED_LINE, "R", "red line"), (SCREENING, "S", "screening hit"), (CAP, "C", "allow-list cap reached"),
-           (COUNTERSIGN, "2", "needs countersign"), (SUSPENDED_CUSTOMER, "X", "customer suspended"),
-           (EXPIRED_GRANT, "E", "grant expired"))
+LETTERS = (
+    (RED_LINE, "R", "red line"),
+    (SCREENING, "S", "screening hit"),
+    (CAP, "C", "allow-list cap reached"),
+    (COUNTERSIGN, "2", "needs countersign"),
+    (SUSPENDED_CUSTOMER, "X", "customer suspended"),
+    (EXPIRED_GRANT, "E", "grant expired"),
+)
 
-NAMES = {"redline": RED_LINE, "screening": SCREENING, "cap": CAP, "countersign": COUNTERSIGN,
-         "suspended": SUSPENDED_CUSTOMER, "expired": EXPIRED_GRANT}
+NAMES = {
+    "redline": RED_LINE,
+    "screening": SCREENING,
+    "cap": CAP,
+    "countersign": COUNTERSIGN,
+    "suspended": SUSPENDED_CUSTOMER,
+    "expired": EXPIRED_GRANT,
+}
 
 
 def letters(bits: int) -> str:

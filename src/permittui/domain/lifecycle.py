@@ -27,14 +27,23 @@ class Facts(MutableRecord):
     status: str
     red_line_codes: list[str]
     countersign_codes: list[str]
-    caps_reached: list[str]       # entries at cap the customer doesn't hold
+    caps_reached: list[str]  # entries at cap the customer doesn't hold
     customer_suspended: bool
     screening_open: int
     screening_confirmed: int
 
-    def __init__(self, request_id: str, kind: str, status: str, red_line_codes: list[str] | None = None,
-                 countersign_codes: list[str] | None = None, caps_reached: list[str] | None = None,
-                 customer_suspended: bool = False, screening_open: int = 0, screening_confirmed: int = 0) -> None:
+    def __init__(
+        self,
+        request_id: str,
+        kind: str,
+        status: str,
+        red_line_codes: list[str] | None = None,
+        countersign_codes: list[str] | None = None,
+        caps_reached: list[str] | None = None,
+        customer_suspended: bool = False,
+        screening_open: int = 0,
+        screening_confirmed: int = 0,
+    ) -> None:
         # A new list each, as field(default_factory=list) gave.
         red_line_codes = [] if red_line_codes is None else red_line_codes
         countersign_codes = [] if countersign_codes is None else countersign_codes
@@ -48,13 +57,13 @@ class Ruling(MutableRecord):
     why_countersign: list[str]
     override: bool
 
-    def __init__(self, status_after: str, needs_countersign: bool, why_countersign: list[str],
-                 override: bool) -> None:
+    def __init__(self, status_after: str, needs_countersign: bool, why_countersign: list[str], override: bool) -> None:
         self._init(locals())
 
 
-def rule(facts: Facts, outcome: str, *, reasons: list[str], conditions: list[str], override: bool,
-         inspector: str | None) -> Ruling:
+def rule(
+    facts: Facts, outcome: str, *, reasons: list[str], conditions: list[str], override: bool, inspector: str | None
+) -> Ruling:
     """Refuse (raise) or say where the decision leads and whether it waits for countersign."""
     if outcome not in OUTCOME_STATUS:
         raise BadInput(f"unknown outcome {outcome!r}")
@@ -67,19 +76,26 @@ def rule(facts: Facts, outcome: str, *, reasons: list[str], conditions: list[str
     if outcome == "refer" and not (inspector or "").strip():
         raise BadInput("refer needs the inspector referred to (--inspector NAME)")
     if facts.red_line_codes and outcome not in ("deny", "refer"):
-        raise Refused(f"{facts.request_id} touches the red line {', '.join(facts.red_line_codes)}"
-                      " (prohibited): it can only be denied, or referred as an escalation")
+        raise Refused(
+            f"{facts.request_id} touches the red line {', '.join(facts.red_line_codes)}"
+            " (prohibited): it can only be denied, or referred as an escalation"
+        )
     why: list[str] = []
     if outcome in APPROVALS:
         if facts.screening_confirmed:
-            raise Refused(f"{facts.request_id}: the customer is a confirmed restricted-party match;"
-                          " it can't be approved")
+            raise Refused(
+                f"{facts.request_id}: the customer is a confirmed restricted-party match; it can't be approved"
+            )
         if facts.caps_reached and not override:
-            raise Refused(f"allow-list cap reached for {', '.join(facts.caps_reached)}: approving past it is an"
-                          " override (--override) and needs a countersign")
+            raise Refused(
+                f"allow-list cap reached for {', '.join(facts.caps_reached)}: approving past it is an"
+                " override (--override) and needs a countersign"
+            )
         if facts.customer_suspended and not override:
-            raise Refused(f"{facts.request_id}: the customer is suspended; approving is an override"
-                          " (--override) and needs a countersign")
+            raise Refused(
+                f"{facts.request_id}: the customer is suspended; approving is an override"
+                " (--override) and needs a countersign"
+            )
         if facts.caps_reached:
             why.append(f"override of the cap on {', '.join(facts.caps_reached)}")
         if facts.customer_suspended:

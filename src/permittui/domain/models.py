@@ -39,7 +39,7 @@ class Record:
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         code = cls.__init__.__code__
-        cls._fields = code.co_varnames[1:code.co_argcount + code.co_kwonlyargcount]
+        cls._fields = code.co_varnames[1 : code.co_argcount + code.co_kwonlyargcount]
         cls.__match_args__ = cls._fields
 
     def _init(self, values: dict[str, Any]) -> None:
@@ -65,7 +65,7 @@ class Record:
         return f"{type(self).__qualname__}({', '.join(f'{n}={d[n]!r}' for n in self._fields)})"
 
     def __setattr__(self, name: str, value: Any) -> None:
-        from dataclasses import FrozenInstanceError   # only on a mistake: dataclasses is a heavy import
+        from dataclasses import FrozenInstanceError  # only on a mistake: dataclasses is a heavy import
 
         raise FrozenInstanceError(f"cannot assign to field {name!r}")
 
@@ -83,7 +83,7 @@ class MutableRecord(Record):
     __delattr__ = object.__delattr__
     __hash__ = None  # type: ignore[assignment]
 
-    def __init__(self) -> None:   # replaced by each subclass's own
+    def __init__(self) -> None:  # replaced by each subclass's own
         self._init(locals())
 
 
@@ -111,10 +111,21 @@ class ScheduleEntry(Record):
     red_line_phrases: tuple[str, ...]
     source: str
 
-    def __init__(self, code: str, category: str, title: str, description: str, threshold: Threshold | None,
-                 trigger: str, review_window_days: int, allow_list_cap: int | None = None, countersign: bool = False,
-                 validity_days: int = DEFAULT_VALIDITY_DAYS, red_line_phrases: tuple[str, ...] = (),
-                 source: str = "") -> None:
+    def __init__(
+        self,
+        code: str,
+        category: str,
+        title: str,
+        description: str,
+        threshold: Threshold | None,
+        trigger: str,
+        review_window_days: int,
+        allow_list_cap: int | None = None,
+        countersign: bool = False,
+        validity_days: int = DEFAULT_VALIDITY_DAYS,
+        red_line_phrases: tuple[str, ...] = (),
+        source: str = "",
+    ) -> None:
         self._init(locals())
 
 
@@ -126,8 +137,15 @@ class Schedule(Record):
     notes: tuple[str, ...]
     entries: tuple[ScheduleEntry, ...]
 
-    def __init__(self, id: str, version: str, status: str, effective_from: str | None, notes: tuple[str, ...],
-                 entries: tuple[ScheduleEntry, ...]) -> None:
+    def __init__(
+        self,
+        id: str,
+        version: str,
+        status: str,
+        effective_from: str | None,
+        notes: tuple[str, ...],
+        entries: tuple[ScheduleEntry, ...],
+    ) -> None:
         self._init(locals())
 
 
@@ -139,8 +157,15 @@ class Customer(Record):
     sector: str
     vetting: str
 
-    def __init__(self, id: str, name: str, aliases: tuple[str, ...] = (), country: str = "", sector: str = "",
-                 vetting: str = "provisional") -> None:
+    def __init__(
+        self,
+        id: str,
+        name: str,
+        aliases: tuple[str, ...] = (),
+        country: str = "",
+        sector: str = "",
+        vetting: str = "provisional",
+    ) -> None:
         self._init(locals())
 
 
@@ -170,10 +195,22 @@ class Request(Record):
     priority: str
     registered: str | None
 
-    def __init__(self, id: str, kind: str, customer_id: str, entries: tuple[str, ...], end_use: str, submitted: str,
-                 summary: str = "", model: str | None = None, evaluations: tuple[Evaluation, ...] = (),
-                 status: str = "pending", assignee: str | None = None, priority: str = "normal",
-                 registered: str | None = None) -> None:
+    def __init__(
+        self,
+        id: str,
+        kind: str,
+        customer_id: str,
+        entries: tuple[str, ...],
+        end_use: str,
+        submitted: str,
+        summary: str = "",
+        model: str | None = None,
+        evaluations: tuple[Evaluation, ...] = (),
+        status: str = "pending",
+        assignee: str | None = None,
+        priority: str = "normal",
+        registered: str | None = None,
+    ) -> None:
         self._init(locals())
 
     @property
@@ -184,7 +221,7 @@ class Request(Record):
 class ReasonCode(Record):
     code: str
     label: str
-    applies_to: tuple[str, ...]   # outcomes it fits; empty = any
+    applies_to: tuple[str, ...]  # outcomes it fits; empty = any
 
     def __init__(self, code: str, label: str, applies_to: tuple[str, ...] = ()) -> None:
         self._init(locals())

@@ -24,11 +24,11 @@ from dataclasses import dataclass
 
 from permittui.domain.screening_names import normalise
 
-HIT_SCORE = 88.0          # at or above: a hit the officer must disposition
-COUNTRY_BONUS = 4.0       # listed country is the party's: corroboration
-COUNTRY_PENALTY = 6.0     # listed countries exclude the party's
-RATIO_SLACK = 25.0        # the token-set score may exceed the whole-key ratio by this much, no more
-MIN_FUZZY_TOKEN = 4       # shorter tokens must match exactly ("ao", "no", "1")
+HIT_SCORE = 88.0  # at or above: a hit the officer must disposition
+COUNTRY_BONUS = 4.0  # listed country is the party's: corroboration
+COUNTRY_PENALTY = 6.0  # listed countries exclude the party's
+RATIO_SLACK = 25.0  # the token-set score may exceed the whole-key ratio by this much, no more
+MIN_FUZZY_TOKEN = 4  # shorter tokens must match exactly ("ao", "no", "1")
 
 
 @dataclass(frozen=True)
@@ -51,7 +51,7 @@ class Match:
 
 
 def _deletions(token: str) -> Iterable[str]:
-    return (token[:i] + token[i + 1:] for i in range(len(token)))
+    return (token[:i] + token[i + 1 :] for i in range(len(token)))
 
 
 class Screener:
@@ -86,16 +86,16 @@ class Screener:
     def _build(self, keys: list[str]) -> None:
         self.keys = keys
         ids: dict[str, int] = {}
-        owners: list[list[int]] = []           # distinct key -> the rows that have it
+        owners: list[list[int]] = []  # distinct key -> the rows that have it
         for i, key in enumerate(keys):
             u = ids.setdefault(key, len(owners))
             if u == len(owners):
                 owners.append([i])
             else:
                 owners[u].append(i)
-        self._ukeys = list(ids)                # distinct keys, in the order of `owners`
+        self._ukeys = list(ids)  # distinct keys, in the order of `owners`
         self._owners = owners
-        postings: dict[str, list[int]] = {}    # token -> distinct keys containing it (keys are sorted)
+        postings: dict[str, list[int]] = {}  # token -> distinct keys containing it (keys are sorted)
         get = postings.get
         for key, u in ids.items():
             for tok in key.split():
@@ -105,7 +105,7 @@ class Screener:
                 elif bucket[-1] != u:
                     bucket.append(u)
         self._postings = postings
-        near: dict[str, list[str]] = {}        # a token minus one character -> the listed tokens
+        near: dict[str, list[str]] = {}  # a token minus one character -> the listed tokens
         for tok in postings:
             if len(tok) >= MIN_FUZZY_TOKEN:
                 for d in _deletions(tok):
@@ -117,12 +117,12 @@ class Screener:
         postings, near = self._postings, self._near
         found = {tok} if tok in postings else set()
         if len(tok) >= MIN_FUZZY_TOKEN:
-            found.update(near.get(tok, ()))                  # a listed token with one more character
+            found.update(near.get(tok, ()))  # a listed token with one more character
             for d in _deletions(tok):
-                if d in postings:                            # ... with one fewer
+                if d in postings:  # ... with one fewer
                     found.add(d)
-                found.update(near.get(d, ()))                # ... with one character changed or swapped
-        for i in range(2, len(tok) - 1):                     # "hangtian" -> "hang" + "tian"
+                found.update(near.get(d, ()))  # ... with one character changed or swapped
+        for i in range(2, len(tok) - 1):  # "hangtian" -> "hang" + "tian"
             a, b = tok[:i], tok[i:]
             if a in postings and b in postings:
                 found.update((a, b))
@@ -133,7 +133,7 @@ class Screener:
         matched: set[str] = set()
         for tok in toks:
             matched |= self._tokens_near(tok)
-        for i, a in enumerate(toks):                          # "hang tian" -> "hangtian"
+        for i, a in enumerate(toks):  # "hang tian" -> "hangtian"
             for j, b in enumerate(toks):
                 if i != j and a + b in self._postings:
                     matched.add(a + b)
@@ -145,7 +145,7 @@ class Screener:
     def screen(self, party_names: list[str], country: str = "", limit: int = 10) -> list[Match]:
         from rapidfuzz import fuzz, process
 
-        floor = HIT_SCORE - COUNTRY_BONUS                     # the best a country can lift a score
+        floor = HIT_SCORE - COUNTRY_BONUS  # the best a country can lift a score
         best: dict[str, Match] = {}
         for party in party_names:
             key = normalise(party)
@@ -157,8 +157,9 @@ class Screener:
             ckeys = [self._ukeys[u] for u in cands]
             # token_set_ratio forgives extra words (a subsidiary's longer name); the whole-key
             # ratio caps it (RATIO_SLACK) so that one shared short token can't score 100.
-            for _, ratio, j in process.extract(key, ckeys, scorer=fuzz.ratio, processor=None,
-                                               score_cutoff=floor - RATIO_SLACK, limit=None):
+            for _, ratio, j in process.extract(
+                key, ckeys, scorer=fuzz.ratio, processor=None, score_cutoff=floor - RATIO_SLACK, limit=None
+            ):
                 listed_key = ckeys[j]
                 raw = fuzz.token_set_ratio(key, listed_key, processor=None, score_cutoff=floor)
                 if not raw:

@@ -8,27 +8,104 @@ import functools
 import re
 
 # Legal-form and filler tokens that say nothing about who a party is ("No." as in "Institute No. 11").
-LEGAL_FORMS = frozenset("""
+LEGAL_FORMS = frozenset(
+    """
 ltd limited llc llp lp inc incorporated corp corporation co company plc gmbh ag kg sa sas sarl srl spa
 bv nv oy ab as asa aps sro ooo oao zao pao ao jsc pjsc ojsc cjsc pte pty kk kabushiki kaisha
 bhd sdn tbk se the and of group holding holdings fze fzco fzc fzllc pvt no nr
-""".split())
+""".split()
+)
 
 # Latin-script letters without a decomposition, and Cyrillic and Greek transliterated (close to
 # BGN/PCGN, the romanisation most list entries' aliases use), so "Московский" meets "Moskovskiy".
-_TRANSLIT = str.maketrans({
-    "ß": "ss", "æ": "ae", "ø": "o", "œ": "oe", "đ": "d", "ð": "d", "ł": "l", "þ": "th", "ı": "i", "ħ": "h",
-    "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "e", "ж": "zh", "з": "z", "и": "i",
-    "й": "y", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r", "с": "s", "т": "t",
-    "у": "u", "ф": "f", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "shch", "ъ": "", "ы": "y", "ь": "",
-    "э": "e", "ю": "yu", "я": "ya", "і": "i", "ї": "yi", "є": "ye", "ґ": "g", "ў": "u", "ј": "j", "љ": "lj",
-    "њ": "nj", "ћ": "c", "ђ": "dj", "џ": "dz", "ѓ": "gj", "ќ": "kj", "ѕ": "dz",
-    "α": "a", "β": "v", "γ": "g", "δ": "d", "ε": "e", "ζ": "z", "η": "i", "θ": "th", "ι": "i", "κ": "k",
-    "λ": "l", "μ": "m", "ν": "n", "ξ": "x", "ο": "o", "π": "p", "ρ": "r", "σ": "s", "ς": "s", "τ": "t",
-    "υ": "y", "φ": "f", "χ": "ch", "ψ": "ps", "ω": "o",
-})
-_SPLIT = r"[\W_]+"           # any run of non-letters/digits, in any script
-_JOIN = r"[.'’ʼ`]"            # dots and apostrophes join: "S.r.o." -> sro, "Xi'an" -> xian
+_TRANSLIT = str.maketrans(
+    {
+        "ß": "ss",
+        "æ": "ae",
+        "ø": "o",
+        "œ": "oe",
+        "đ": "d",
+        "ð": "d",
+        "ł": "l",
+        "þ": "th",
+        "ı": "i",
+        "ħ": "h",
+        "а": "a",
+        "б": "b",
+        "в": "v",
+        "г": "g",
+        "д": "d",
+        "е": "e",
+        "ё": "e",
+        "ж": "zh",
+        "з": "z",
+        "и": "i",
+        "й": "y",
+        "к": "k",
+        "л": "l",
+        "м": "m",
+        "н": "n",
+        "о": "o",
+        "п": "p",
+        "р": "r",
+        "с": "s",
+        "т": "t",
+        "у": "u",
+        "ф": "f",
+        "х": "kh",
+        "ц": "ts",
+        "ч": "ch",
+        "ш": "sh",
+        "щ": "shch",
+        "ъ": "",
+        "ы": "y",
+        "ь": "",
+        "э": "e",
+        "ю": "yu",
+        "я": "ya",
+        "і": "i",
+        "ї": "yi",
+        "є": "ye",
+        "ґ": "g",
+        "ў": "u",
+        "ј": "j",
+        "љ": "lj",
+        "њ": "nj",
+        "ћ": "c",
+        "ђ": "dj",
+        "џ": "dz",
+        "ѓ": "gj",
+        "ќ": "kj",
+        "ѕ": "dz",
+        "α": "a",
+        "β": "v",
+        "γ": "g",
+        "δ": "d",
+        "ε": "e",
+        "ζ": "z",
+        "η": "i",
+        "θ": "th",
+        "ι": "i",
+        "κ": "k",
+        "λ": "l",
+        "μ": "m",
+        "ν": "n",
+        "ξ": "x",
+        "ο": "o",
+        "π": "p",
+        "ρ": "r",
+        "σ": "s",
+        "ς": "s",
+        "τ": "t",
+        "υ": "y",
+        "φ": "f",
+        "χ": "ch",
+        "ψ": "ps",
+        "ω": "o",
+    }
+)
+_SPLIT = r"[\W_]+"  # any run of non-letters/digits, in any script
+_JOIN = r"[.'’ʼ`]"  # dots and apostrophes join: "S.r.o." -> sro, "Xi'an" -> xian
 
 
 @functools.cache

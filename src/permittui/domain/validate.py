@@ -122,8 +122,9 @@ class Fields:
 
 
 def _kind(value: Any) -> str:
-    return {bool: "true/false", int: "a number", float: "a number", str: "text", list: "a list",
-            dict: "a mapping"}.get(type(value), type(value).__name__)
+    return {bool: "true/false", int: "a number", float: "a number", str: "text", list: "a list", dict: "a mapping"}.get(
+        type(value), type(value).__name__
+    )
 
 
 def _duplicates(doc: Document, key: str, ids: list[tuple[str, Record]], problems: list[Problem]) -> None:
@@ -132,17 +133,34 @@ def _duplicates(doc: Document, key: str, ids: list[tuple[str, Record]], problems
         if not value:
             continue
         if value in seen:
-            problems.append(Problem(doc.path, rec.line_of(key), key, f"duplicate id {value!r} (first on line {seen[value]})"))
+            problems.append(
+                Problem(doc.path, rec.line_of(key), key, f"duplicate id {value!r} (first on line {seen[value]})")
+            )
         else:
             seen[value] = rec.line_of(key)
 
 
 # ── schedule ─────────────────────────────────────────────────────────────────────────────
 
-_ENTRY_FIELDS = {"code", "category", "title", "description", "threshold", "trigger", "review_window_days",
-                 "allow_list_cap", "countersign", "validity_days", "red_line_phrases", "source",
-                 # carried in the draft schedule for people; kept in the file, not used by the rules
-                 "related_controls", "notification_deadline_days", "notes", "decontrol_note"}
+_ENTRY_FIELDS = {
+    "code",
+    "category",
+    "title",
+    "description",
+    "threshold",
+    "trigger",
+    "review_window_days",
+    "allow_list_cap",
+    "countersign",
+    "validity_days",
+    "red_line_phrases",
+    "source",
+    # carried in the draft schedule for people; kept in the file, not used by the rules
+    "related_controls",
+    "notification_deadline_days",
+    "notes",
+    "decontrol_note",
+}
 
 
 def schedule(doc: Document) -> tuple[m.Schedule | None, list[Problem]]:
@@ -150,7 +168,9 @@ def schedule(doc: Document) -> tuple[m.Schedule | None, list[Problem]]:
     head = doc.header.get("schedule")
     head_line = doc.header_lines.get("schedule", 1)
     if not isinstance(head, dict):
-        problems.append(Problem(doc.path, head_line, "schedule", "missing: a 'schedule:' mapping with id, version, status"))
+        problems.append(
+            Problem(doc.path, head_line, "schedule", "missing: a 'schedule:' mapping with id, version, status")
+        )
         head = {}
     hf = Fields(doc.path, Record(head, head_line, {}), problems)
     sid = hf.text("id")
@@ -167,22 +187,26 @@ def schedule(doc: Document) -> tuple[m.Schedule | None, list[Problem]]:
         if code and not _CODE_RE.match(code):
             f.bad("code", f"{code!r} is not a schedule code like AI.C.1.a")
         trigger = f.choice("trigger", m.TRIGGERS)
-        entries.append(m.ScheduleEntry(
-            code=code,
-            category=f.choice("category", m.CATEGORIES),
-            title=f.text("title", limit=300),
-            description=f.text("description", required=False),
-            threshold=_threshold(f),
-            trigger=trigger,
-            review_window_days=f.integer("review_window_days", required=False,
-                                         default=0 if trigger == "prohibited" else 30) or 0,
-            allow_list_cap=f.integer("allow_list_cap", required=False, minimum=1),
-            countersign=f.boolean("countersign", default=trigger == "prohibited"),
-            validity_days=f.integer("validity_days", required=False, default=m.DEFAULT_VALIDITY_DAYS, minimum=1)
-            or m.DEFAULT_VALIDITY_DAYS,
-            red_line_phrases=f.texts("red_line_phrases"),
-            source=f.text("source", required=False),
-        ))
+        entries.append(
+            m.ScheduleEntry(
+                code=code,
+                category=f.choice("category", m.CATEGORIES),
+                title=f.text("title", limit=300),
+                description=f.text("description", required=False),
+                threshold=_threshold(f),
+                trigger=trigger,
+                review_window_days=f.integer(
+                    "review_window_days", required=False, default=0 if trigger == "prohibited" else 30
+                )
+                or 0,
+                allow_list_cap=f.integer("allow_list_cap", required=False, minimum=1),
+                countersign=f.boolean("countersign", default=trigger == "prohibited"),
+                validity_days=f.integer("validity_days", required=False, default=m.DEFAULT_VALIDITY_DAYS, minimum=1)
+                or m.DEFAULT_VALIDITY_DAYS,
+                red_line_phrases=f.texts("red_line_phrases"),
+                source=f.text("source", required=False),
+            )
+        )
     _duplicates(doc, "code", [(e.code, r) for e, r in zip(entries, doc.records)], problems)
     if not entries:
         problems.append(Problem(doc.path, None, "entries", "the schedule has no entries"))
@@ -230,22 +254,37 @@ def customers(doc: Document) -> tuple[list[m.Customer], list[Problem]]:
         country = f.text("country", limit=2).upper()
         if country and not _COUNTRY_RE.match(country):
             f.bad("country", f"{country!r} is not a two-letter country code")
-        out.append(m.Customer(
-            id=f.ident("id"),
-            name=f.text("name", limit=300),
-            aliases=f.texts("aliases", limit=50),
-            country=country,
-            sector=f.text("sector", required=False, limit=100),
-            vetting=f.choice("vetting", m.VETTING),
-        ))
+        out.append(
+            m.Customer(
+                id=f.ident("id"),
+                name=f.text("name", limit=300),
+                aliases=f.texts("aliases", limit=50),
+                country=country,
+                sector=f.text("sector", required=False, limit=100),
+                vetting=f.choice("vetting", m.VETTING),
+            )
+        )
     _duplicates(doc, "id", [(c.id, r) for c, r in zip(out, doc.records)], problems)
     return out, problems
 
 
 # ── requests ─────────────────────────────────────────────────────────────────────────────
 
-_REQUEST_FIELDS = {"id", "kind", "customer", "entries", "end_use", "model", "evaluations", "summary",
-                   "submitted", "registered", "status", "assignee", "priority"}
+_REQUEST_FIELDS = {
+    "id",
+    "kind",
+    "customer",
+    "entries",
+    "end_use",
+    "model",
+    "evaluations",
+    "summary",
+    "submitted",
+    "registered",
+    "status",
+    "assignee",
+    "priority",
+}
 
 
 def requests(doc: Document, known_codes: set[str], known_customers: set[str]) -> tuple[list[m.Request], list[Problem]]:
@@ -266,21 +305,23 @@ def requests(doc: Document, known_codes: set[str], known_customers: set[str]) ->
         if kind == "release" and not evaluations and not entries:
             f.bad("evaluations", "a release request needs evaluation results or requested entries")
         status = f.choice("status", m.OPEN_STATUSES, default="pending")
-        out.append(m.Request(
-            id=f.ident("id"),
-            kind=kind,
-            customer_id=customer,
-            entries=entries,
-            end_use=f.text("end_use"),
-            submitted=f.date("submitted") or "",
-            summary=f.text("summary", required=False),
-            model=f.text("model", required=False, limit=200) or None,
-            evaluations=evaluations,
-            status=status,
-            assignee=f.text("assignee", required=False, limit=64) or None,
-            priority=f.choice("priority", m.PRIORITIES, default="normal"),
-            registered=f.date("registered", required=False),
-        ))
+        out.append(
+            m.Request(
+                id=f.ident("id"),
+                kind=kind,
+                customer_id=customer,
+                entries=entries,
+                end_use=f.text("end_use"),
+                submitted=f.date("submitted") or "",
+                summary=f.text("summary", required=False),
+                model=f.text("model", required=False, limit=200) or None,
+                evaluations=evaluations,
+                status=status,
+                assignee=f.text("assignee", required=False, limit=64) or None,
+                priority=f.choice("priority", m.PRIORITIES, default="normal"),
+                registered=f.date("registered", required=False),
+            )
+        )
     _duplicates(doc, "id", [(r.id, rec) for r, rec in zip(out, doc.records)], problems)
     return out, problems
 
@@ -312,6 +353,7 @@ def _evaluations(f: Fields) -> tuple[m.Evaluation, ...]:
 
 
 # ── reasons and conditions ───────────────────────────────────────────────────────────────
+
 
 def reasons(doc: Document) -> tuple[list[m.ReasonCode], list[Problem]]:
     problems: list[Problem] = []

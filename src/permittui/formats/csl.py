@@ -13,11 +13,37 @@ from typing import Any
 from permittui.errors import InvalidFile, Problem
 from permittui.formats.records import read_text
 
-CSV_COLUMNS = ("_id", "source", "entity_number", "type", "programs", "name", "title", "addresses",
-               "federal_register_notice", "start_date", "end_date", "standard_order", "license_requirement",
-               "license_policy", "call_sign", "vessel_type", "gross_tonnage", "gross_registered_tonnage",
-               "vessel_flag", "vessel_owner", "remarks", "source_list_url", "alt_names", "citizenships",
-               "dates_of_birth", "nationalities", "places_of_birth", "source_information_url", "ids")
+CSV_COLUMNS = (
+    "_id",
+    "source",
+    "entity_number",
+    "type",
+    "programs",
+    "name",
+    "title",
+    "addresses",
+    "federal_register_notice",
+    "start_date",
+    "end_date",
+    "standard_order",
+    "license_requirement",
+    "license_policy",
+    "call_sign",
+    "vessel_type",
+    "gross_tonnage",
+    "gross_registered_tonnage",
+    "vessel_flag",
+    "vessel_owner",
+    "remarks",
+    "source_list_url",
+    "alt_names",
+    "citizenships",
+    "dates_of_birth",
+    "nationalities",
+    "places_of_birth",
+    "source_information_url",
+    "ids",
+)
 REQUIRED = ("_id", "source", "name")
 
 
@@ -72,10 +98,15 @@ def _countries_from_csv(row: dict[str, str]) -> tuple[str, ...]:
 
 def _party(row: dict[str, Any], alt_names: tuple[str, ...], countries: tuple[str, ...]) -> ListedParty:
     return ListedParty(
-        id=str(row["_id"]).strip(), source=str(row.get("source") or "").strip(),
-        entity_number=str(row.get("entity_number") or ""), type=str(row.get("type") or ""),
-        programs=_text_list(row.get("programs")), name=str(row["name"]).strip(), alt_names=alt_names,
-        countries=countries, license_policy=_text_list(row.get("license_policy")),
+        id=str(row["_id"]).strip(),
+        source=str(row.get("source") or "").strip(),
+        entity_number=str(row.get("entity_number") or ""),
+        type=str(row.get("type") or ""),
+        programs=_text_list(row.get("programs")),
+        name=str(row["name"]).strip(),
+        alt_names=alt_names,
+        countries=countries,
+        license_policy=_text_list(row.get("license_policy")),
         remarks=_text_list(row.get("remarks")),
         raw=json.dumps(row, sort_keys=True, ensure_ascii=False, separators=(",", ":")),
     )
@@ -89,14 +120,24 @@ def _text_list(value: Any) -> str:
 
 def read_csv(path: Path) -> list[ListedParty]:
     name = str(path)
-    text = read_text(path).removeprefix("\ufeff")   # a byte-order mark, as spreadsheets save it
+    text = read_text(path).removeprefix("\ufeff")  # a byte-order mark, as spreadsheets save it
     reader = csv.DictReader(io.StringIO(text, newline=""))
     header = reader.fieldnames or []
     missing = [c for c in REQUIRED if c not in header]
     if missing:
         # One problem per column, so each reads FILE:1: COLUMN: missing column.
-        raise InvalidFile([Problem(name, 1, col, "missing column; expected the Consolidated Screening List header"
-                                   " (_id, source, entity_number, type, programs, name, ...)") for col in missing])
+        raise InvalidFile(
+            [
+                Problem(
+                    name,
+                    1,
+                    col,
+                    "missing column; expected the Consolidated Screening List header"
+                    " (_id, source, entity_number, type, programs, name, ...)",
+                )
+                for col in missing
+            ]
+        )
     problems: list[Problem] = []
     parties: list[ListedParty] = []
     seen: dict[str, int] = {}
@@ -104,7 +145,9 @@ def read_csv(path: Path) -> list[ListedParty]:
         for row in reader:
             line = reader.line_num
             if None in row:
-                problems.append(Problem(name, line, "", f"{len(header) + len(row[None])} cells, header has {len(header)}"))
+                problems.append(
+                    Problem(name, line, "", f"{len(header) + len(row[None])} cells, header has {len(header)}")
+                )
                 continue
             for col in REQUIRED:
                 if not (row.get(col) or "").strip():
@@ -135,7 +178,7 @@ def read_json(path: Path) -> list[ListedParty]:
         raise InvalidFile([Problem(name, None, "", "not valid JSON: nested too deeply")]) from None
     rows = data.get("results") if isinstance(data, dict) else data
     if not isinstance(rows, list):
-        raise InvalidFile([Problem(name, 1, "results", "expected the CSL JSON: {\"results\": [ ... ]} or a list")])
+        raise InvalidFile([Problem(name, 1, "results", 'expected the CSL JSON: {"results": [ ... ]} or a list')])
     problems: list[Problem] = []
     parties: list[ListedParty] = []
     seen: set[str] = set()

@@ -81,10 +81,11 @@ class Store:
             else:
                 self.conn.execute("COMMIT")
                 if self.checkpointer is not None and self.checkpointer.committed():
-                    self.conn.execute("PRAGMA wal_checkpoint(PASSIVE)")   # see Checkpointer.committed
+                    self.conn.execute("PRAGMA wal_checkpoint(PASSIVE)")  # see Checkpointer.committed
 
-    def start_checkpointer(self, every: int = CHECKPOINT_EVERY, idle_s: float = CHECKPOINT_IDLE_S
-                           ) -> Checkpointer | None:
+    def start_checkpointer(
+        self, every: int = CHECKPOINT_EVERY, idle_s: float = CHECKPOINT_IDLE_S
+    ) -> Checkpointer | None:
         """Move WAL checkpoints off the commit path, for a long-lived store (the console).
 
         Without it, the commit that takes the WAL past 1000 pages also copies the WAL into the
@@ -110,8 +111,9 @@ class Store:
 
     def audit(self, action: str, subject: str, payload: dict[str, Any], at: str | None = None) -> int:
         """Append to the audit chain; call inside `write()`."""
-        return audit.append(self.conn, at or now_iso(), self.officer.name, self.officer.os_account,
-                            action, subject, payload)
+        return audit.append(
+            self.conn, at or now_iso(), self.officer.name, self.officer.os_account, action, subject, payload
+        )
 
     def close(self) -> None:
         # The checkpointer's connection first, so this one is the last and checkpoints the WAL
@@ -148,13 +150,13 @@ class Checkpointer:
         self._db_fd = _sync_fd(path)
         self.every, self.idle_s = every, idle_s
         self._cond = threading.Condition()
-        self._waiting = 0          # commits since the thread last took a batch
-        self._behind = 0           # commits since the WAL was last all checkpointed
-        self._finish = False       # the writer should checkpoint the frames it added during a run
-        self._chase = False        # run again at once: commits overtook the last run
+        self._waiting = 0  # commits since the thread last took a batch
+        self._behind = 0  # commits since the WAL was last all checkpointed
+        self._finish = False  # the writer should checkpoint the frames it added during a run
+        self._chase = False  # run again at once: commits overtook the last run
         self._last_commit = 0.0
         self._stopping = False
-        self.runs = 0              # checkpoints run, and the last one's (busy, WAL frames, frames in the db)
+        self.runs = 0  # checkpoints run, and the last one's (busy, WAL frames, frames in the db)
         self.last: tuple[int, int, int] | None = None
         self.error: BaseException | None = None
         self._thread = threading.Thread(target=self._loop, name="permittui-checkpointer", daemon=True)
@@ -169,7 +171,7 @@ class Checkpointer:
             self._behind += 1
             self._last_commit = time.monotonic()
             if self._waiting >= self.every or self._waiting == 1:
-                self._cond.notify()          # a full batch, or start the idle timer
+                self._cond.notify()  # a full batch, or start the idle timer
             if self._finish or self._behind >= CHECKPOINT_INLINE_AFTER:
                 self._finish, self._behind, self._waiting = False, 0, 0
                 return True
@@ -185,21 +187,21 @@ class Checkpointer:
                 try:
                     busy, frames, copied = self._conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
                     os.fdatasync(self._db_fd)
-                except (sqlite3.OperationalError, OSError) as e:    # e.g. the disk is full: next time
+                except (sqlite3.OperationalError, OSError) as e:  # e.g. the disk is full: next time
                     self.error = e
                     continue
                 with self._cond:
                     self.runs += 1
                     self.last = (busy, frames, copied)
                     if self._waiting > FINISH_AT_MOST and chases < 8:
-                        chases += 1                  # overtaken by several: again, a shorter run
+                        chases += 1  # overtaken by several: again, a shorter run
                         self._chase = True
-                    elif self._waiting:              # overtaken by one or two: the writer finishes
+                    elif self._waiting:  # overtaken by one or two: the writer finishes
                         self._finish, chases = True, 0
                     elif not busy and copied == frames:
                         chases = 0
                         self._behind, self._finish = 0, False
-                    else:                            # a reader kept frames back: again when quiet
+                    else:  # a reader kept frames back: again when quiet
                         self._waiting, self._last_commit = 1, time.monotonic()
         except BaseException as e:  # noqa: BLE001 - kept for the caller; committed() then falls back inline
             self.error = e
@@ -262,11 +264,11 @@ def _sync_fd(path: Path) -> int:
 def _connect(path: Path, read_only: bool) -> sqlite3.Connection:
     if read_only:
         uri = f"file:{path.resolve()}?mode=ro"
-        conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False,
-                               timeout=BUSY_TIMEOUT_MS / 1000)
+        conn = sqlite3.connect(
+            uri, uri=True, isolation_level=None, check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000
+        )
     else:
-        conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False,
-                               timeout=BUSY_TIMEOUT_MS / 1000)
+        conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000)
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     conn.execute("PRAGMA foreign_keys = ON")
     # Without this, INSERT OR REPLACE deletes a decision or audit row without firing the
@@ -282,13 +284,17 @@ def _connect(path: Path, read_only: bool) -> sqlite3.Connection:
 def _migrate(conn: sqlite3.Connection, path: Path, read_only: bool) -> None:
     version = conn.execute("PRAGMA user_version").fetchone()[0]
     if version > SCHEMA_VERSION:
-        raise BadInput(f"{path}: database schema version {version} is newer than this permittui"
-                       f" understands ({SCHEMA_VERSION}); upgrade permittui to open it")
+        raise BadInput(
+            f"{path}: database schema version {version} is newer than this permittui"
+            f" understands ({SCHEMA_VERSION}); upgrade permittui to open it"
+        )
     if version == SCHEMA_VERSION:
         return
     if read_only:
-        raise BadInput(f"{path}: database needs upgrading from schema {version} to {SCHEMA_VERSION};"
-                       " open it once without --read-only")
+        raise BadInput(
+            f"{path}: database needs upgrading from schema {version} to {SCHEMA_VERSION};"
+            " open it once without --read-only"
+        )
     conn.execute("BEGIN IMMEDIATE")
     try:
         # Re-read under the write lock: another process may have migrated meanwhile.
@@ -314,8 +320,14 @@ def _statements(script: str) -> Iterator[str]:
             buffer = ""
 
 
-def open_store(path: Path, officer: Officer | None = None, *, create: bool = False,
-               read_only: bool = False, background_checkpoint: bool = False) -> Store:
+def open_store(
+    path: Path,
+    officer: Officer | None = None,
+    *,
+    create: bool = False,
+    read_only: bool = False,
+    background_checkpoint: bool = False,
+) -> Store:
     """Open (or with create=True, create) the database at `path`, migrating it forward.
 
     background_checkpoint=True: checkpoint the WAL on a thread (Store.start_checkpointer), for a
@@ -324,8 +336,9 @@ def open_store(path: Path, officer: Officer | None = None, *, create: bool = Fal
     connection closes."""
     path = Path(path)
     if not path.exists() and not create:
-        raise BadInput(f"{path}: no database here; create one with `permittui init --db {path}`"
-                       " (or `permittui init --demo`)")
+        raise BadInput(
+            f"{path}: no database here; create one with `permittui init --db {path}` (or `permittui init --demo`)"
+        )
     if create:
         path.parent.mkdir(parents=True, exist_ok=True)
     try:
@@ -336,15 +349,18 @@ def open_store(path: Path, officer: Officer | None = None, *, create: bool = Fal
     store = Store(conn, path, officer or current_officer(), read_only)
     if store.strict_identity and store.officer.name != store.officer.os_account:
         conn.close()
-        raise Refused(f"this database requires officer names to be OS accounts: you are"
-                      f" {store.officer.os_account!r}, not {store.officer.name!r}")
+        raise Refused(
+            f"this database requires officer names to be OS accounts: you are"
+            f" {store.officer.os_account!r}, not {store.officer.name!r}"
+        )
     if background_checkpoint:
         store.start_checkpointer()
     return store
 
 
-def init_store(path: Path, officer: Officer | None = None, *, strict_identity: bool = False,
-               group: str | None = None) -> Store:
+def init_store(
+    path: Path, officer: Officer | None = None, *, strict_identity: bool = False, group: str | None = None
+) -> Store:
     """Create a new database; refuses to touch an existing file."""
     path = Path(path)
     if path.exists() and path.stat().st_size > 0:
@@ -359,8 +375,11 @@ def init_store(path: Path, officer: Officer | None = None, *, strict_identity: b
     with store.write():
         store.conn.execute("INSERT INTO meta VALUES ('created_at', ?)", (now_iso(),))
         store.conn.execute("INSERT INTO meta VALUES ('strict_identity', ?)", ("1" if strict_identity else "0",))
-        store.audit("init", str(path.name), {"schema_version": SCHEMA_VERSION, "strict_identity": strict_identity,
-                                             "group": group})
+        store.audit(
+            "init",
+            str(path.name),
+            {"schema_version": SCHEMA_VERSION, "strict_identity": strict_identity, "group": group},
+        )
     if gid is not None:
         share_with_group(path, gid)
     return store

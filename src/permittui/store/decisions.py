@@ -57,8 +57,11 @@ def _who(d: sqlite3.Row | None) -> str:
 
 
 def _load(conn: sqlite3.Connection, request_id: str) -> sqlite3.Row:
-    row = _row(conn, "SELECT r.*, c.vetting FROM requests r JOIN customers c ON c.id = r.customer_id"
-                     " WHERE r.id = ?", (request_id,))
+    row = _row(
+        conn,
+        "SELECT r.*, c.vetting FROM requests r JOIN customers c ON c.id = r.customer_id WHERE r.id = ?",
+        (request_id,),
+    )
     if row is None:
         raise Refused(f"no request {request_id!r}")
     return row
@@ -76,17 +79,29 @@ def facts_for(conn: sqlite3.Connection, row: sqlite3.Row) -> tuple[Facts, list[s
         cap = entries[t.code].allow_list_cap
         if cap is None:
             continue
-        holds = conn.execute("SELECT 1 FROM grants WHERE customer_id = ? AND code = ? AND status = 'active'"
-                             " AND expires >= ?", (request.customer_id, t.code, today_iso)).fetchone()
+        holds = conn.execute(
+            "SELECT 1 FROM grants WHERE customer_id = ? AND code = ? AND status = 'active' AND expires >= ?",
+            (request.customer_id, t.code, today_iso),
+        ).fetchone()
         if not holds and derive.cap_used(conn, t.code, today_iso) >= cap:
             caps.append(t.code)
-    hits = dict(conn.execute("SELECT disposition, COUNT(*) FROM screening_hits WHERE customer_id = ?"
-                             " GROUP BY disposition", (request.customer_id,)).fetchall())
-    facts = Facts(request.id, request.kind, row["status"], red_line_codes=[r.code for r in reds],
-                  countersign_codes=[t.code for t in triggered if t.countersign and t.trigger != "prohibited"],
-                  caps_reached=caps, customer_suspended=row["vetting"] == "suspended",
-                  screening_open=hits.get("open", 0) + hits.get("escalated", 0),
-                  screening_confirmed=hits.get("confirmed", 0))
+    hits = dict(
+        conn.execute(
+            "SELECT disposition, COUNT(*) FROM screening_hits WHERE customer_id = ? GROUP BY disposition",
+            (request.customer_id,),
+        ).fetchall()
+    )
+    facts = Facts(
+        request.id,
+        request.kind,
+        row["status"],
+        red_line_codes=[r.code for r in reds],
+        countersign_codes=[t.code for t in triggered if t.countersign and t.trigger != "prohibited"],
+        caps_reached=caps,
+        customer_suspended=row["vetting"] == "suspended",
+        screening_open=hits.get("open", 0) + hits.get("escalated", 0),
+        screening_confirmed=hits.get("confirmed", 0),
+    )
     grant_codes = [t.code for t in triggered if t.trigger != "prohibited"]
     return facts, grant_codes
 
@@ -107,13 +122,16 @@ def _check_reasons(conn: sqlite3.Connection, reasons: list[str]) -> list[str]:
     if not reasons:
         return []
     # Look up only the codes given (a primary-key probe each); the whole list only for the message.
-    found = {r[0] for r in conn.execute(f"SELECT code FROM reasons WHERE code IN ({','.join('?' * len(reasons))})",
-                                        reasons)}
+    found = {
+        r[0] for r in conn.execute(f"SELECT code FROM reasons WHERE code IN ({','.join('?' * len(reasons))})", reasons)
+    }
     unknown = [r for r in reasons if r not in found]
     if unknown:
         known = {r[0] for r in conn.execute("SELECT code FROM reasons")}
-        raise BadInput(f"unknown reason code {', '.join(unknown)}; known: {', '.join(sorted(known)[:12])}"
-                       + (" ..." if len(known) > 12 else ""))
+        raise BadInput(
+            f"unknown reason code {', '.join(unknown)}; known: {', '.join(sorted(known)[:12])}"
+            + (" ..." if len(known) > 12 else "")
+        )
     return list(dict.fromkeys(reasons))
 
 
@@ -124,54 +142,101 @@ def _resume_clock(row: sqlite3.Row, day: str) -> tuple[str | None, int]:
     return None, row["paused_days"]
 
 
-def _set_status(store: Store, row: sqlite3.Row, status: str, at: str, day: str, event: str,
-                detail: dict[str, Any]) -> int:
+def _set_status(
+    store: Store, row: sqlite3.Row, status: str, at: str, day: str, event: str, detail: dict[str, Any]
+) -> int:
     paused_since, paused_days = _resume_clock(row, day)
     if status == "info_requested":
         paused_since = day
     version = row["version"] + 1
-    store.conn.execute("UPDATE requests SET status = ?, version = ?, paused_since = ?, paused_days = ?,"
-                       " updated_at = ? WHERE id = ?", (status, version, paused_since, paused_days, at, row["id"]))
-    store.conn.execute("INSERT INTO request_events (request_id, at, event, detail) VALUES (?,?,?,?)",
-                       (row["id"], at, event, dumps({"status": status, "day": day, **detail})))
+    store.conn.execute(
+        "UPDATE requests SET status = ?, version = ?, paused_since = ?, paused_days = ?, updated_at = ? WHERE id = ?",
+        (status, version, paused_since, paused_days, at, row["id"]),
+    )
+    store.conn.execute(
+        "INSERT INTO request_events (request_id, at, event, detail) VALUES (?,?,?,?)",
+        (row["id"], at, event, dumps({"status": status, "day": day, **detail})),
+    )
     return version
 
 
-def _insert_decision(store: Store, row: sqlite3.Row, outcome: str, status_after: str, at: str, *,
-                     reasons: list[str] = (), conditions: list[dict[str, Any]] = (), note: str = "",
-                     acts_on: int | None = None, inspector: str | None = None, referral_due: str | None = None,
-                     override: bool = False) -> dict[str, Any]:
+def _insert_decision(
+    store: Store,
+    row: sqlite3.Row,
+    outcome: str,
+    status_after: str,
+    at: str,
+    *,
+    reasons: list[str] = (),
+    conditions: list[dict[str, Any]] = (),
+    note: str = "",
+    acts_on: int | None = None,
+    inspector: str | None = None,
+    referral_due: str | None = None,
+    override: bool = False,
+) -> dict[str, Any]:
     record = {
-        "request_id": row["id"], "outcome": outcome, "reasons": dumps(list(reasons)),
-        "conditions": dumps(list(conditions)), "note": note, "officer": store.officer.name,
-        "os_account": store.officer.os_account, "decided_at": at, "schedule_version": store.meta("schedule_version"),
-        "request_version": row["version"], "status_before": row["status"], "status_after": status_after,
-        "acts_on": acts_on, "inspector": inspector, "referral_due": referral_due, "override": int(override),
+        "request_id": row["id"],
+        "outcome": outcome,
+        "reasons": dumps(list(reasons)),
+        "conditions": dumps(list(conditions)),
+        "note": note,
+        "officer": store.officer.name,
+        "os_account": store.officer.os_account,
+        "decided_at": at,
+        "schedule_version": store.meta("schedule_version"),
+        "request_version": row["version"],
+        "status_before": row["status"],
+        "status_after": status_after,
+        "acts_on": acts_on,
+        "inspector": inspector,
+        "referral_due": referral_due,
+        "override": int(override),
     }
-    cur = store.conn.execute(f"INSERT INTO decisions ({', '.join(record)}) VALUES ({', '.join('?' * len(record))})",
-                             list(record.values()))
+    cur = store.conn.execute(
+        f"INSERT INTO decisions ({', '.join(record)}) VALUES ({', '.join('?' * len(record))})", list(record.values())
+    )
     record["id"] = cur.lastrowid
     return record
 
 
-def decide(store: Store, request_id: str, outcome: str, *, reasons: list[str] = (), conditions: list[str] = (),
-           note: str = "", expected_version: int | None = None, inspector: str | None = None,
-           referral_days: int | None = None, override: bool = False, at: str | None = None) -> DecisionResult:
+def decide(
+    store: Store,
+    request_id: str,
+    outcome: str,
+    *,
+    reasons: list[str] = (),
+    conditions: list[str] = (),
+    note: str = "",
+    expected_version: int | None = None,
+    inspector: str | None = None,
+    referral_days: int | None = None,
+    override: bool = False,
+    at: str | None = None,
+) -> DecisionResult:
     if outcome == "reverse":
         return reverse(store, request_id, note=note, at=at)
     with store.write() as conn:
         row = _load(conn, request_id)
         if expected_version is not None and row["version"] != expected_version:
-            raise Refused(f"{request_id} changed since you saw it (version {expected_version}, now"
-                          f" {row['version']}): {_who(_last_decision(conn, request_id))}; nothing recorded")
+            raise Refused(
+                f"{request_id} changed since you saw it (version {expected_version}, now"
+                f" {row['version']}): {_who(_last_decision(conn, request_id))}; nothing recorded"
+            )
         if row["status"] not in lifecycle.DECIDABLE_FROM:
             last = _last_decision(conn, request_id)
             raise Refused(f"{request_id} is already {row['status'].replace('_', ' ')}: {_who(last)}; nothing recorded")
         reason_codes = _check_reasons(conn, list(reasons))
         conds = _conditions(conn, list(conditions))
         facts, grant_codes = facts_for(conn, row)
-        ruling = lifecycle.rule(facts, outcome, reasons=reason_codes, conditions=[c["text"] for c in conds],
-                                override=override, inspector=inspector)
+        ruling = lifecycle.rule(
+            facts,
+            outcome,
+            reasons=reason_codes,
+            conditions=[c["text"] for c in conds],
+            override=override,
+            inspector=inspector,
+        )
         day = at[:10] if at else today().isoformat()
         at = at or now_iso()
         referral_due = None
@@ -180,51 +245,78 @@ def decide(store: Store, request_id: str, outcome: str, *, reasons: list[str] = 
             if days < 1:
                 raise BadInput("--referral-days must be at least 1")
             referral_due = add_days(day, days)
-        decision = _insert_decision(store, row, outcome, ruling.status_after, at, reasons=reason_codes,
-                                    conditions=conds, note=note, inspector=inspector, referral_due=referral_due,
-                                    override=ruling.override)
-        version = _set_status(store, row, ruling.status_after, at, day, "decision",
-                              {"decision": decision["id"], "outcome": outcome})
+        decision = _insert_decision(
+            store,
+            row,
+            outcome,
+            ruling.status_after,
+            at,
+            reasons=reason_codes,
+            conditions=conds,
+            note=note,
+            inspector=inspector,
+            referral_due=referral_due,
+            override=ruling.override,
+        )
+        version = _set_status(
+            store, row, ruling.status_after, at, day, "decision", {"decision": decision["id"], "outcome": outcome}
+        )
         written = []
         if not ruling.needs_countersign and outcome in lifecycle.APPROVALS:
             written = _write_grants(store, row, grant_codes, conds, decision["id"], day)
-        store.audit("decision", request_id, {**decision, "why_countersign": ruling.why_countersign,
-                                             "grants": written}, at=at)
+        store.audit(
+            "decision", request_id, {**decision, "why_countersign": ruling.why_countersign, "grants": written}, at=at
+        )
         derive.refresh(conn, [request_id])
-    return DecisionResult(request_id, decision["id"], outcome, ruling.status_after, version, len(written),
-                          tuple(ruling.why_countersign))
+    return DecisionResult(
+        request_id, decision["id"], outcome, ruling.status_after, version, len(written), tuple(ruling.why_countersign)
+    )
 
 
-def _write_grants(store: Store, row: sqlite3.Row, codes: list[str], conds: list[dict[str, Any]], decision_id: int,
-                  day: str) -> list[dict[str, Any]]:
+def _write_grants(
+    store: Store, row: sqlite3.Row, codes: list[str], conds: list[dict[str, Any]], decision_id: int, day: str
+) -> list[dict[str, Any]]:
     """Create, or extend (renewals), the allow-list rows an approval makes."""
     conn = store.conn
     written = []
     cap_flips = []
     for code in codes:
-        validity, cap = conn.execute("SELECT validity_days, allow_list_cap FROM schedule_entries WHERE code = ?",
-                                     (code,)).fetchone()
+        validity, cap = conn.execute(
+            "SELECT validity_days, allow_list_cap FROM schedule_entries WHERE code = ?", (code,)
+        ).fetchone()
         before_full = cap is not None and derive.cap_used(conn, code, day) >= cap
-        old = _row(conn, "SELECT * FROM grants WHERE customer_id = ? AND code = ? AND end_use = ?",
-                   (row["customer_id"], code, row["end_use"]))
+        old = _row(
+            conn,
+            "SELECT * FROM grants WHERE customer_id = ? AND code = ? AND end_use = ?",
+            (row["customer_id"], code, row["end_use"]),
+        )
         if old is None and row["kind"] == "renewal":
             # A renewal extends the customer's existing grant on the entry, whatever its wording.
-            old = _row(conn, "SELECT * FROM grants WHERE customer_id = ? AND code = ? ORDER BY expires DESC LIMIT 1",
-                       (row["customer_id"], code))
+            old = _row(
+                conn,
+                "SELECT * FROM grants WHERE customer_id = ? AND code = ? ORDER BY expires DESC LIMIT 1",
+                (row["customer_id"], code),
+            )
         if old is None:
             expires = add_days(day, validity)
-            cur = conn.execute("INSERT INTO grants (customer_id, code, end_use, conditions, granted, expires, status,"
-                               " decision_id) VALUES (?,?,?,?,?,?, 'active', ?)",
-                               (row["customer_id"], code, row["end_use"], dumps(conds), day, expires, decision_id))
+            cur = conn.execute(
+                "INSERT INTO grants (customer_id, code, end_use, conditions, granted, expires, status,"
+                " decision_id) VALUES (?,?,?,?,?,?, 'active', ?)",
+                (row["customer_id"], code, row["end_use"], dumps(conds), day, expires, decision_id),
+            )
             grant_id, before = cur.lastrowid, None
         else:
             start = max(day, old["expires"]) if old["status"] == "active" else day
             expires = add_days(start, validity)
-            conn.execute("UPDATE grants SET conditions = ?, expires = ?, status = 'active', decision_id = ?,"
-                         " status_reason = '' WHERE id = ?", (dumps(conds), expires, decision_id, old["id"]))
+            conn.execute(
+                "UPDATE grants SET conditions = ?, expires = ?, status = 'active', decision_id = ?,"
+                " status_reason = '' WHERE id = ?",
+                (dumps(conds), expires, decision_id, old["id"]),
+            )
             grant_id, before = old["id"], dumps(dict(old))
-        conn.execute("INSERT INTO grant_changes (decision_id, grant_id, before) VALUES (?,?,?)",
-                     (decision_id, grant_id, before))
+        conn.execute(
+            "INSERT INTO grant_changes (decision_id, grant_id, before) VALUES (?,?,?)", (decision_id, grant_id, before)
+        )
         written.append({"grant": grant_id, "code": code, "expires": expires, "extended": before is not None})
         if cap is not None and not before_full and derive.cap_used(conn, code, day) >= cap:
             cap_flips.append(code)
@@ -235,10 +327,17 @@ def _write_grants(store: Store, row: sqlite3.Row, codes: list[str], conds: list[
 def _refresh_entries(conn: sqlite3.Connection, codes: list[str]) -> None:
     # A cap that just filled (or emptied) changes the flag of every open request naming it.
     for code in codes:
-        derive.refresh(conn, [r[0] for r in conn.execute(
-            "SELECT e.request_id FROM request_entries e JOIN requests r ON r.id = e.request_id"
-            " WHERE e.code = ? AND r.status IN ('pending','info_requested','referred','awaiting_countersign')",
-            (code,))])
+        derive.refresh(
+            conn,
+            [
+                r[0]
+                for r in conn.execute(
+                    "SELECT e.request_id FROM request_entries e JOIN requests r ON r.id = e.request_id"
+                    " WHERE e.code = ? AND r.status IN ('pending','info_requested','referred','awaiting_countersign')",
+                    (code,),
+                )
+            ],
+        )
 
 
 def _same_officer(a: str, b: str) -> bool:
@@ -246,19 +345,27 @@ def _same_officer(a: str, b: str) -> bool:
     return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
 
 
-def countersign(store: Store, request_id: str, *, send_back: bool = False, note: str = "",
-                at: str | None = None) -> DecisionResult:
+def countersign(
+    store: Store, request_id: str, *, send_back: bool = False, note: str = "", at: str | None = None
+) -> DecisionResult:
     with store.write() as conn:
         row = _load(conn, request_id)
         if row["status"] != "awaiting_countersign":
             raise Refused(f"{request_id} is {row['status'].replace('_', ' ')}, not awaiting countersign")
-        pending = _row(conn, "SELECT * FROM decisions WHERE request_id = ? AND status_after = 'awaiting_countersign'"
-                             " ORDER BY id DESC LIMIT 1", (request_id,))
+        pending = _row(
+            conn,
+            "SELECT * FROM decisions WHERE request_id = ? AND status_after = 'awaiting_countersign'"
+            " ORDER BY id DESC LIMIT 1",
+            (request_id,),
+        )
         assert pending is not None
         if _same_officer(pending["officer"], store.officer.name) or (
-                store.strict_identity and pending["os_account"] == store.officer.os_account):
-            raise Refused(f"{request_id}: you made this decision ({pending['outcome']} at"
-                          f" {pending['decided_at'][:16].replace('T', ' ')}); a different officer must countersign")
+            store.strict_identity and pending["os_account"] == store.officer.os_account
+        ):
+            raise Refused(
+                f"{request_id}: you made this decision ({pending['outcome']} at"
+                f" {pending['decided_at'][:16].replace('T', ' ')}); a different officer must countersign"
+            )
         if send_back and not note.strip():
             raise Refused("sending a decision back needs a note saying why")
         day = at[:10] if at else today().isoformat()
@@ -273,12 +380,19 @@ def countersign(store: Store, request_id: str, *, send_back: bool = False, note:
                 facts, _ = facts_for(conn, row)
                 facts.status = pending["status_before"]
                 try:
-                    lifecycle.rule(facts, pending["outcome"], reasons=json.loads(pending["reasons"]),
-                                   conditions=[c["text"] for c in json.loads(pending["conditions"])],
-                                   override=bool(pending["override"]), inspector=pending["inspector"])
+                    lifecycle.rule(
+                        facts,
+                        pending["outcome"],
+                        reasons=json.loads(pending["reasons"]),
+                        conditions=[c["text"] for c in json.loads(pending["conditions"])],
+                        override=bool(pending["override"]),
+                        inspector=pending["inspector"],
+                    )
                 except Refused as e:
-                    raise Refused(f"{request_id} can no longer be approved as decided: {e}; send it back"
-                                  " (--send-back) for a new decision") from None
+                    raise Refused(
+                        f"{request_id} can no longer be approved as decided: {e}; send it back"
+                        " (--send-back) for a new decision"
+                    ) from None
         decision = _insert_decision(store, row, outcome, status, at, note=note, acts_on=pending["id"])
         version = _set_status(store, row, status, at, day, outcome, {"decision": decision["id"]})
         if status == "info_requested":
@@ -308,16 +422,28 @@ def reverse(store: Store, request_id: str, *, note: str = "", at: str | None = N
         day = at[:10] if at else today().isoformat()
         at = at or now_iso()
         restored = []
-        for grant_id, before in conn.execute("SELECT grant_id, before FROM grant_changes WHERE decision_id = ?",
-                                             (last["id"],)).fetchall():
+        for grant_id, before in conn.execute(
+            "SELECT grant_id, before FROM grant_changes WHERE decision_id = ?", (last["id"],)
+        ).fetchall():
             if before is None:
-                conn.execute("UPDATE grants SET status = 'revoked', status_reason = ? WHERE id = ?",
-                             (f"decision {last['id']} reversed", grant_id))
+                conn.execute(
+                    "UPDATE grants SET status = 'revoked', status_reason = ? WHERE id = ?",
+                    (f"decision {last['id']} reversed", grant_id),
+                )
             else:
                 old = json.loads(before)
-                conn.execute("UPDATE grants SET conditions = ?, expires = ?, status = ?, decision_id = ?,"
-                             " status_reason = ? WHERE id = ?", (old["conditions"], old["expires"], old["status"],
-                                                                 old["decision_id"], old["status_reason"], grant_id))
+                conn.execute(
+                    "UPDATE grants SET conditions = ?, expires = ?, status = ?, decision_id = ?,"
+                    " status_reason = ? WHERE id = ?",
+                    (
+                        old["conditions"],
+                        old["expires"],
+                        old["status"],
+                        old["decision_id"],
+                        old["status_reason"],
+                        grant_id,
+                    ),
+                )
             restored.append(grant_id)
         status = last["status_before"]
         decision = _insert_decision(store, row, "reverse", status, at, note=note, acts_on=last["id"])
@@ -325,8 +451,14 @@ def reverse(store: Store, request_id: str, *, note: str = "", at: str | None = N
         if status == "info_requested":
             conn.execute("UPDATE requests SET paused_since = ? WHERE id = ?", (day, request_id))
         store.audit("reverse", request_id, {**decision, "grants_restored": restored}, at=at)
-        codes = [r[0] for r in conn.execute("SELECT DISTINCT g.code FROM grant_changes c JOIN grants g"
-                                            " ON g.id = c.grant_id WHERE c.decision_id = ?", (last["id"],))]
+        codes = [
+            r[0]
+            for r in conn.execute(
+                "SELECT DISTINCT g.code FROM grant_changes c JOIN grants g"
+                " ON g.id = c.grant_id WHERE c.decision_id = ?",
+                (last["id"],),
+            )
+        ]
         _refresh_entries(conn, codes)
         derive.refresh(conn, [request_id])
     return DecisionResult(request_id, decision["id"], "reverse", status, version)
@@ -335,6 +467,9 @@ def reverse(store: Store, request_id: str, *, note: str = "", at: str | None = N
 def last_decision_by(store: Store, officer: str) -> tuple[str, int] | None:
     """The request of this officer's latest decision that can still be reversed (for `u`)."""
     with store.lock:
-        row = store.conn.execute("SELECT request_id, id FROM decisions WHERE officer = ? AND outcome NOT IN"
-                                 " ('reverse','countersign','send-back') ORDER BY id DESC LIMIT 1", (officer,)).fetchone()
+        row = store.conn.execute(
+            "SELECT request_id, id FROM decisions WHERE officer = ? AND outcome NOT IN"
+            " ('reverse','countersign','send-back') ORDER BY id DESC LIMIT 1",
+            (officer,),
+        ).fetchone()
     return (row[0], row[1]) if row else None

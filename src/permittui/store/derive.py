@@ -41,8 +41,11 @@ def refresh(conn: sqlite3.Connection, request_ids: Iterable[str] | None = None) 
     changed = 0
     if request_ids is None:
         id_lists: Iterable[list[str]] = _batches(
-            r[0] for r in conn.execute("SELECT id FROM requests WHERE status IN"
-                                       " ('pending','info_requested','referred','awaiting_countersign')").fetchall())
+            r[0]
+            for r in conn.execute(
+                "SELECT id FROM requests WHERE status IN ('pending','info_requested','referred','awaiting_countersign')"
+            ).fetchall()
+        )
     else:
         id_lists = _batches(request_ids)
     conn.row_factory = sqlite3.Row
@@ -53,16 +56,30 @@ def refresh(conn: sqlite3.Connection, request_ids: Iterable[str] | None = None) 
                 f"SELECT r.*, c.vetting AS vetting,"
                 f" EXISTS(SELECT 1 FROM screening_hits h WHERE h.customer_id = r.customer_id"
                 f"        AND h.disposition IN ('open','escalated','confirmed')) AS screening_open"
-                f" FROM requests r JOIN customers c ON c.id = r.customer_id WHERE r.id IN ({marks})", ids).fetchall()
+                f" FROM requests r JOIN customers c ON c.id = r.customer_id WHERE r.id IN ({marks})",
+                ids,
+            ).fetchall()
             for row in rows:
                 request = request_from_row(row)
                 paused = row["paused_days"]
-                expired = bool(request.kind == "renewal" and request.entries and conn.execute(
-                    f"SELECT 1 FROM grants WHERE customer_id = ? AND code IN ({','.join('?' * len(request.entries))})"
-                    " AND expires < ? LIMIT 1", (request.customer_id, *request.entries, today_iso)).fetchone())
-                due, bits = queue_state(request, entries, vetting=row["vetting"], paused_days=paused,
-                                        screening_open=bool(row["screening_open"]), caps_full=caps_full,
-                                        expired_grant=expired)
+                expired = bool(
+                    request.kind == "renewal"
+                    and request.entries
+                    and conn.execute(
+                        f"SELECT 1 FROM grants WHERE customer_id = ? AND code IN ({','.join('?' * len(request.entries))})"
+                        " AND expires < ? LIMIT 1",
+                        (request.customer_id, *request.entries, today_iso),
+                    ).fetchone()
+                )
+                due, bits = queue_state(
+                    request,
+                    entries,
+                    vetting=row["vetting"],
+                    paused_days=paused,
+                    screening_open=bool(row["screening_open"]),
+                    caps_full=caps_full,
+                    expired_grant=expired,
+                )
                 if due != row["due"] or bits != row["flags"]:
                     conn.execute("UPDATE requests SET due = ?, flags = ? WHERE id = ?", (due, bits, row["id"]))
                     changed += 1
@@ -90,8 +107,10 @@ class _FullCaps:
 
 def cap_used(conn: sqlite3.Connection, code: str, today_iso: str) -> int:
     """Active, unexpired grants on an entry: an index range no longer than the cap itself."""
-    return conn.execute("SELECT COUNT(DISTINCT customer_id) FROM grants WHERE code = ? AND status = 'active'"
-                        " AND expires >= ?", (code, today_iso)).fetchone()[0]
+    return conn.execute(
+        "SELECT COUNT(DISTINCT customer_id) FROM grants WHERE code = ? AND status = 'active' AND expires >= ?",
+        (code, today_iso),
+    ).fetchone()[0]
 
 
 def _batches(ids: Iterable[str]) -> Iterable[list[str]]:

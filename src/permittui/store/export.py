@@ -14,12 +14,12 @@ from permittui.store.db import Store
 
 QUERIES = {
     "requests": "SELECT id, kind, customer_id, entries, end_use, model, evaluations, summary, submitted, registered,"
-                " status, assignee, priority, version, due, flags, paused_days FROM requests ORDER BY due, id",
+    " status, assignee, priority, version, due, flags, paused_days FROM requests ORDER BY due, id",
     "decisions": "SELECT id, request_id, outcome, reasons, conditions, note, officer, os_account, decided_at,"
-                 " schedule_version, request_version, status_before, status_after, acts_on, inspector,"
-                 " referral_due, override FROM decisions ORDER BY id",
+    " schedule_version, request_version, status_before, status_after, acts_on, inspector,"
+    " referral_due, override FROM decisions ORDER BY id",
     "grants": "SELECT id, customer_id, code, end_use, conditions, granted, expires, status, decision_id, status_reason"
-              " FROM grants ORDER BY id",
+    " FROM grants ORDER BY id",
     "audit": "SELECT seq, at, officer, os_account, action, subject, payload, prev_hash, hash FROM audit ORDER BY seq",
 }
 JSON_COLUMNS = {"entries", "evaluations", "reasons", "conditions", "payload"}

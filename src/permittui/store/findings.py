@@ -54,20 +54,39 @@ class Findings:
 
     def as_dict(self) -> dict[str, Any]:
         return {
-            "triggered": [{"code": t.code, "trigger": t.trigger, "reason": t.reason,
-                           "review_window_days": t.review_window_days, "countersign": t.countersign}
-                          for t in self.triggered],
+            "triggered": [
+                {
+                    "code": t.code,
+                    "trigger": t.trigger,
+                    "reason": t.reason,
+                    "review_window_days": t.review_window_days,
+                    "countersign": t.countersign,
+                }
+                for t in self.triggered
+            ],
             "metric_notes": [{"code": n.code, "metric": n.metric, "problem": n.problem} for n in self.metric_notes],
             "red_lines": [{"code": r.code, "reason": r.reason} for r in self.red_lines],
             "allow_list": self.allow_list,
             "screening": self.screening,
-            "customer": {"id": self.customer.id, "name": self.customer.name, "country": self.customer.country,
-                         "vetting": self.customer.vetting, "suspended": self.customer.vetting == "suspended"},
+            "customer": {
+                "id": self.customer.id,
+                "name": self.customer.name,
+                "country": self.customer.country,
+                "vetting": self.customer.vetting,
+                "suspended": self.customer.vetting == "suspended",
+            },
             "flags": self.flags(),
             "clock": self.clock.as_dict(),
-            "precedents": [{"request_id": p.request_id, "outcome": p.outcome, "similarity": p.similarity,
-                            "identical": p.identical, "decided_at": p.decided_at}
-                           for p in self.precedents],
+            "precedents": [
+                {
+                    "request_id": p.request_id,
+                    "outcome": p.outcome,
+                    "similarity": p.similarity,
+                    "identical": p.identical,
+                    "decided_at": p.decided_at,
+                }
+                for p in self.precedents
+            ],
             "precedent_warning": self.precedent_warning,
         }
 
@@ -83,35 +102,64 @@ def findings_for(store: Store, request_id: str) -> Findings:
     day = today().isoformat()
     decided = queries.decisions_for(store, request_id)
     referral_due = next((d["referral_due"] for d in reversed(decided) if d["outcome"] == "refer"), None)
-    clock = compute_clock(request.registered_on, triggered, queries.events_for(store, request_id), day,
-                          row["status"], referral_due)
-    cases, warning = precedents(request.customer_id, request.entries, request.end_use,
-                                _past_cases(store, request, [t.code for t in triggered]),
-                                outcome=STATUS_OUTCOME.get(row["status"]))
-    return Findings(request, customer, row["status"], row["version"], triggered, notes, reds,
-                    _allow_list(store, request, triggered, entries, day), _screening(store, request.customer_id),
-                    clock, cases, warning, decided, entries)
+    clock = compute_clock(
+        request.registered_on, triggered, queries.events_for(store, request_id), day, row["status"], referral_due
+    )
+    cases, warning = precedents(
+        request.customer_id,
+        request.entries,
+        request.end_use,
+        _past_cases(store, request, [t.code for t in triggered]),
+        outcome=STATUS_OUTCOME.get(row["status"]),
+    )
+    return Findings(
+        request,
+        customer,
+        row["status"],
+        row["version"],
+        triggered,
+        notes,
+        reds,
+        _allow_list(store, request, triggered, entries, day),
+        _screening(store, request.customer_id),
+        clock,
+        cases,
+        warning,
+        decided,
+        entries,
+    )
 
 
-def _allow_list(store: Store, request: Request, triggered: list[Triggered], entries: dict[str, ScheduleEntry],
-                day: str) -> list[dict[str, Any]]:
+def _allow_list(
+    store: Store, request: Request, triggered: list[Triggered], entries: dict[str, ScheduleEntry], day: str
+) -> list[dict[str, Any]]:
     out = []
     with store.lock:
         for t in triggered:
             grant = store.conn.execute(
                 "SELECT status, expires, granted FROM grants WHERE customer_id = ? AND code = ?"
-                " ORDER BY (status = 'active') DESC, expires DESC LIMIT 1", (request.customer_id, t.code)).fetchone()
+                " ORDER BY (status = 'active') DESC, expires DESC LIMIT 1",
+                (request.customer_id, t.code),
+            ).fetchone()
             status = None
             if grant:
                 status = "expired" if grant[0] == "active" and grant[1] < day else grant[0]
             cap = entries[t.code].allow_list_cap
             used = cap_used(store.conn, t.code, day) if cap is not None else None
             granted = status == "active"
-            out.append({"code": t.code, "granted": granted, "grant_status": status,
-                        "granted_on": grant[2] if grant else None, "expires": grant[1] if grant else None,
-                        "cap": cap, "used": used,
-                        # Full, and this customer holds no place in it: approving would be an override.
-                        "cap_reached": bool(cap is not None and used >= cap and not granted)})
+            out.append(
+                {
+                    "code": t.code,
+                    "granted": granted,
+                    "grant_status": status,
+                    "granted_on": grant[2] if grant else None,
+                    "expires": grant[1] if grant else None,
+                    "cap": cap,
+                    "used": used,
+                    # Full, and this customer holds no place in it: approving would be an override.
+                    "cap_reached": bool(cap is not None and used >= cap and not granted),
+                }
+            )
     return out
 
 
@@ -120,9 +168,24 @@ def _screening(store: Store, customer_id: str) -> list[dict[str, Any]]:
         rows = store.conn.execute(
             "SELECT h.id, h.party_name, h.listed_name, e.source, h.score, h.disposition, h.reason, h.officer, h.at,"
             " h.entry_id FROM screening_hits h JOIN screening_entries e ON e.id = h.entry_id"
-            " WHERE h.customer_id = ? ORDER BY h.score DESC", (customer_id,)).fetchall()
-    return [{"hit": r[0], "party": r[1], "listed_name": r[2], "list": r[3], "score": r[4], "disposition": r[5],
-             "reason": r[6], "officer": r[7], "at": r[8], "entry_id": r[9]} for r in rows]
+            " WHERE h.customer_id = ? ORDER BY h.score DESC",
+            (customer_id,),
+        ).fetchall()
+    return [
+        {
+            "hit": r[0],
+            "party": r[1],
+            "listed_name": r[2],
+            "list": r[3],
+            "score": r[4],
+            "disposition": r[5],
+            "reason": r[6],
+            "officer": r[7],
+            "at": r[8],
+            "entry_id": r[9],
+        }
+        for r in rows
+    ]
 
 
 def _past_cases(store: Store, request: Request, codes: list[str]) -> list[PastCase]:
@@ -136,24 +199,33 @@ def _past_cases(store: Store, request: Request, codes: list[str]) -> list[PastCa
     per_source = PRECEDENT_CANDIDATES
     with store.lock:
         conn = store.conn
-        ids = [r[0] for r in conn.execute(
-            "SELECT id FROM requests WHERE customer_id = ? ORDER BY due DESC, id DESC LIMIT ?",
-            (request.customer_id, per_source))]
+        ids = [
+            r[0]
+            for r in conn.execute(
+                "SELECT id FROM requests WHERE customer_id = ? ORDER BY due DESC, id DESC LIMIT ?",
+                (request.customer_id, per_source),
+            )
+        ]
         for code in codes:
-            ids += [r[0] for r in conn.execute(
-                "SELECT request_id FROM request_entries WHERE code = ? ORDER BY request_id DESC LIMIT ?",
-                (code, per_source))]
+            ids += [
+                r[0]
+                for r in conn.execute(
+                    "SELECT request_id FROM request_entries WHERE code = ? ORDER BY request_id DESC LIMIT ?",
+                    (code, per_source),
+                )
+            ]
         ids = [i for i in dict.fromkeys(ids) if i != request.id]
         rows = []
         for start in range(0, len(ids), 500):
-            chunk = ids[start:start + 500]
+            chunk = ids[start : start + 500]
             rows += conn.execute(
                 f"""SELECT r.id, r.customer_id, r.entries, r.end_use, d.outcome, d.decided_at, d.id
                     FROM requests r JOIN decisions d ON d.id = (
                         SELECT id FROM decisions WHERE request_id = r.id
                         AND outcome IN ('approve','approve-with-conditions','deny','return') ORDER BY id DESC LIMIT 1)
-                    WHERE r.id IN ({','.join('?' * len(chunk))})
+                    WHERE r.id IN ({",".join("?" * len(chunk))})
                     AND +r.status IN ('approved','approved_with_conditions','denied','returned')""",
-                chunk).fetchall()
+                chunk,
+            ).fetchall()
     rows.sort(key=lambda r: -r[6])
     return [PastCase(r[0], r[1], tuple(json.loads(r[2])), r[3], r[4], r[5]) for r in rows[:PRECEDENT_CANDIDATES]]

@@ -33,24 +33,42 @@ def change_grant(store: Store, grant_id: int, action: str, reason: str, *, at: s
     if not reason.strip():
         raise Refused(f"to {action} a grant, say why (a reason is required)")
     with store.write() as conn:
-        row = conn.execute("SELECT customer_id, code, status, expires FROM grants WHERE id = ?",
-                           (grant_id,)).fetchone()
+        row = conn.execute("SELECT customer_id, code, status, expires FROM grants WHERE id = ?", (grant_id,)).fetchone()
         if row is None:
             raise Refused(f"no grant {grant_id}")
         customer, code, status, expires = row
         if status not in ALLOWED[action]:
-            raise Refused(f"grant {grant_id} is {status}; it can't be {RESULT[action] if action != 'reinstate' else 'reinstated'}")
+            raise Refused(
+                f"grant {grant_id} is {status}; it can't be {RESULT[action] if action != 'reinstate' else 'reinstated'}"
+            )
         if action == "reinstate" and expires < today().isoformat():
             raise Refused(f"grant {grant_id} expired on {expires}; renew it through a request instead")
         after = RESULT[action]
         at = at or now_iso()
         conn.execute("UPDATE grants SET status = ?, status_reason = ? WHERE id = ?", (after, reason.strip(), grant_id))
-        seq = store.audit(f"grant.{action}", f"grant {grant_id}",
-                          {"grant": grant_id, "customer": customer, "code": code, "status_before": status,
-                           "status_after": after, "reason": reason.strip()}, at=at)
+        seq = store.audit(
+            f"grant.{action}",
+            f"grant {grant_id}",
+            {
+                "grant": grant_id,
+                "customer": customer,
+                "code": code,
+                "status_before": status,
+                "status_after": after,
+                "reason": reason.strip(),
+            },
+            at=at,
+        )
         # Cap usage of the entry changed: refresh the flags of every open request naming it.
-        derive.refresh(conn, [r[0] for r in conn.execute(
-            "SELECT e.request_id FROM request_entries e JOIN requests r ON r.id = e.request_id"
-            " WHERE e.code = ? AND r.status IN ('pending','info_requested','referred','awaiting_countersign')",
-            (code,))])
+        derive.refresh(
+            conn,
+            [
+                r[0]
+                for r in conn.execute(
+                    "SELECT e.request_id FROM request_entries e JOIN requests r ON r.id = e.request_id"
+                    " WHERE e.code = ? AND r.status IN ('pending','info_requested','referred','awaiting_countersign')",
+                    (code,),
+                )
+            ],
+        )
     return GrantChange(grant_id, action, status, after, seq)

@@ -39,8 +39,14 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def _upsert(conn: sqlite3.Connection, table: str, rows: list[dict[str, Any]], result: ImportResult,
-            existing: dict[str, dict[str, Any]], key: str) -> list[str]:
+def _upsert(
+    conn: sqlite3.Connection,
+    table: str,
+    rows: list[dict[str, Any]],
+    result: ImportResult,
+    existing: dict[str, dict[str, Any]],
+    key: str,
+) -> list[str]:
     """Insert new rows and update changed ones; returns the keys written."""
     written = []
     for row in rows:
@@ -51,8 +57,9 @@ def _upsert(conn: sqlite3.Connection, table: str, rows: list[dict[str, Any]], re
             result.added += 1
         elif any(old.get(k) != v for k, v in row.items()):
             sets = ", ".join(f"{k} = ?" for k in row if k != key)
-            conn.execute(f"UPDATE {table} SET {sets} WHERE {key} = ?",
-                         [v for k, v in row.items() if k != key] + [row[key]])
+            conn.execute(
+                f"UPDATE {table} SET {sets} WHERE {key} = ?", [v for k, v in row.items() if k != key] + [row[key]]
+            )
             result.changed += 1
         else:
             result.unchanged += 1
@@ -61,13 +68,25 @@ def _upsert(conn: sqlite3.Connection, table: str, rows: list[dict[str, Any]], re
     return written
 
 
-def _audit_import(store: Store, kind: str, path: Path, result: ImportResult, extra: dict[str, Any] | None = None) -> None:
+def _audit_import(
+    store: Store, kind: str, path: Path, result: ImportResult, extra: dict[str, Any] | None = None
+) -> None:
     if result.added or result.changed:
-        store.audit(f"import.{kind}", path.name, {"file": str(path), "sha256": _sha256(path), "added": result.added,
-                                                  "changed": result.changed, **(extra or {})})
+        store.audit(
+            f"import.{kind}",
+            path.name,
+            {
+                "file": str(path),
+                "sha256": _sha256(path),
+                "added": result.added,
+                "changed": result.changed,
+                **(extra or {}),
+            },
+        )
 
 
 # ── schedule, reasons, conditions ────────────────────────────────────────────────────────
+
 
 def import_schedule(store: Store, path: Path) -> ImportResult:
     doc = load_document(path, "entries")
@@ -81,21 +100,40 @@ def import_schedule(store: Store, path: Path) -> ImportResult:
             " ON CONFLICT(version) DO UPDATE SET status = excluded.status, effective_from = excluded.effective_from,"
             " notes = excluded.notes WHERE status != excluded.status OR notes != excluded.notes"
             " OR effective_from IS NOT excluded.effective_from",
-            (schedule.version, schedule.id, schedule.status, schedule.effective_from, dumps(list(schedule.notes)),
-             now_iso()))
+            (
+                schedule.version,
+                schedule.id,
+                schedule.status,
+                schedule.effective_from,
+                dumps(list(schedule.notes)),
+                now_iso(),
+            ),
+        )
         columns = list(entry_row(schedule.entries[0], schedule.version))
-        existing = {r[0]: dict(zip(columns, r))
-                    for r in conn.execute(f"SELECT {', '.join(columns)} FROM schedule_entries")}
+        existing = {
+            r[0]: dict(zip(columns, r)) for r in conn.execute(f"SELECT {', '.join(columns)} FROM schedule_entries")
+        }
         rows = [entry_row(e, schedule.version) for e in schedule.entries]
         _upsert(conn, "schedule_entries", rows, result, existing, "code")
         dropped = sorted(set(existing) - {e.code for e in schedule.entries})
         if dropped:
-            used = [c for c in dropped if conn.execute("SELECT 1 FROM request_entries WHERE code = ? LIMIT 1",
-                                                       (c,)).fetchone()]
+            used = [
+                c
+                for c in dropped
+                if conn.execute("SELECT 1 FROM request_entries WHERE code = ? LIMIT 1", (c,)).fetchone()
+            ]
             if used:
-                raise InvalidFile([Problem(str(path), None, "entries",
-                                           f"entries {', '.join(used)} are missing but requests name them;"
-                                           " keep them (a schedule may change their trigger, not drop them)")])
+                raise InvalidFile(
+                    [
+                        Problem(
+                            str(path),
+                            None,
+                            "entries",
+                            f"entries {', '.join(used)} are missing but requests name them;"
+                            " keep them (a schedule may change their trigger, not drop them)",
+                        )
+                    ]
+                )
             conn.executemany("DELETE FROM schedule_entries WHERE code = ?", [(c,) for c in dropped])
             result.changed += len(dropped)
         if result.added or result.changed:
@@ -132,6 +170,7 @@ def import_conditions(store: Store, path: Path) -> ImportResult:
 
 # ── customers ────────────────────────────────────────────────────────────────────────────
 
+
 def import_customers(store: Store, path: Path, doc: Document | None = None) -> ImportResult:
     doc = doc or load_document(path, "customers")
     items, problems = validate.customers(doc)
@@ -147,12 +186,20 @@ def import_customers(store: Store, path: Path, doc: Document | None = None) -> I
             from permittui.store import screening  # rescreen only the parties that changed
 
             screening.rescreen_customers(store, written)
-            derive.refresh(conn, [r[0] for r in conn.execute(
-                f"SELECT id FROM requests WHERE customer_id IN ({','.join('?' * len(written))})", written)])
+            derive.refresh(
+                conn,
+                [
+                    r[0]
+                    for r in conn.execute(
+                        f"SELECT id FROM requests WHERE customer_id IN ({','.join('?' * len(written))})", written
+                    )
+                ],
+            )
     return result
 
 
 # ── requests ─────────────────────────────────────────────────────────────────────────────
+
 
 def import_requests(store: Store, path: Path, doc: Document | None = None) -> ImportResult:
     doc = doc or load_document(path, "requests")
@@ -174,9 +221,15 @@ def import_requests(store: Store, path: Path, doc: Document | None = None) -> Im
             elif dict(zip(columns, row)) == request_content(item):
                 result.unchanged += 1
             else:
-                problems.append(Problem(doc.path, rec.line_of("id"), "id",
-                                        f"request {item.id!r} is already registered with different content;"
-                                        " a changed application is a new request"))
+                problems.append(
+                    Problem(
+                        doc.path,
+                        rec.line_of("id"),
+                        "id",
+                        f"request {item.id!r} is already registered with different content;"
+                        " a changed application is a new request",
+                    )
+                )
         if problems:
             raise InvalidFile(problems)
         insert_requests(conn, new)
@@ -190,19 +243,32 @@ def insert_requests(conn: sqlite3.Connection, items: list[Request], at: str | No
     at = at or now_iso()
     for r in items:
         row = request_content(r)
-        row.update(status=r.status, assignee=r.assignee, priority=PRIORITY_RANK[r.priority], version=1,
-                   due=r.registered_on, flags=0, paused_since=r.registered_on if r.status == "info_requested" else None,
-                   paused_days=0, updated_at=at)
-        conn.execute(f"INSERT INTO requests ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
-                     list(row.values()))
-        conn.executemany("INSERT OR IGNORE INTO request_entries (request_id, code) VALUES (?, ?)",
-                         [(r.id, c) for c in r.entries])
-        conn.execute("INSERT INTO request_events (request_id, at, event, detail) VALUES (?, ?, 'registered', ?)",
-                      (r.id, at, json.dumps({"registered": r.registered_on, "status": r.status})))
+        row.update(
+            status=r.status,
+            assignee=r.assignee,
+            priority=PRIORITY_RANK[r.priority],
+            version=1,
+            due=r.registered_on,
+            flags=0,
+            paused_since=r.registered_on if r.status == "info_requested" else None,
+            paused_days=0,
+            updated_at=at,
+        )
+        conn.execute(
+            f"INSERT INTO requests ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})", list(row.values())
+        )
+        conn.executemany(
+            "INSERT OR IGNORE INTO request_entries (request_id, code) VALUES (?, ?)", [(r.id, c) for c in r.entries]
+        )
+        conn.execute(
+            "INSERT INTO request_events (request_id, at, event, detail) VALUES (?, ?, 'registered', ?)",
+            (r.id, at, json.dumps({"registered": r.registered_on, "status": r.status})),
+        )
     derive.refresh(conn, [r.id for r in items])
 
 
 # ── screening list ───────────────────────────────────────────────────────────────────────
+
 
 def import_screening(store: Store, path: Path) -> ImportResult:
     parties = csl.read_list(path)
@@ -216,29 +282,52 @@ def import_screening(store: Store, path: Path) -> ImportResult:
             old = existing.get(p.id)
             if old == digest:
                 result.unchanged += 1
-                conn.execute("UPDATE screening_entries SET delisted = NULL WHERE id = ? AND delisted IS NOT NULL",
-                             (p.id,))
+                conn.execute(
+                    "UPDATE screening_entries SET delisted = NULL WHERE id = ? AND delisted IS NOT NULL", (p.id,)
+                )
                 continue
-            values = (p.source, p.entity_number, p.type, p.programs, p.name, dumps(list(p.alt_names)),
-                      dumps(list(p.countries)), p.license_policy, p.remarks, p.raw, digest)
+            values = (
+                p.source,
+                p.entity_number,
+                p.type,
+                p.programs,
+                p.name,
+                dumps(list(p.alt_names)),
+                dumps(list(p.countries)),
+                p.license_policy,
+                p.remarks,
+                p.raw,
+                digest,
+            )
             if old is None:
-                conn.execute("INSERT INTO screening_entries (id, source, entity_number, type, programs, name,"
-                             " alt_names, countries, license_policy, remarks, raw, content_hash, first_seen, last_seen)"
-                             " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", (p.id, *values, at, at))
+                conn.execute(
+                    "INSERT INTO screening_entries (id, source, entity_number, type, programs, name,"
+                    " alt_names, countries, license_policy, remarks, raw, content_hash, first_seen, last_seen)"
+                    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    (p.id, *values, at, at),
+                )
                 result.added += 1
             else:
-                conn.execute("UPDATE screening_entries SET source=?, entity_number=?, type=?, programs=?, name=?,"
-                             " alt_names=?, countries=?, license_policy=?, remarks=?, raw=?, content_hash=?,"
-                             " last_seen=?, delisted=NULL WHERE id = ?", (*values, at, p.id))
+                conn.execute(
+                    "UPDATE screening_entries SET source=?, entity_number=?, type=?, programs=?, name=?,"
+                    " alt_names=?, countries=?, license_policy=?, remarks=?, raw=?, content_hash=?,"
+                    " last_seen=?, delisted=NULL WHERE id = ?",
+                    (*values, at, p.id),
+                )
                 conn.execute("DELETE FROM screening_names WHERE entry_id = ?", (p.id,))
                 result.changed += 1
-            conn.executemany("INSERT INTO screening_names (entry_id, name, norm) VALUES (?, ?, ?)",
-                             [(p.id, n, normalise(n)) for n in dict.fromkeys((p.name, *p.alt_names))])
+            conn.executemany(
+                "INSERT INTO screening_names (entry_id, name, norm) VALUES (?, ?, ?)",
+                [(p.id, n, normalise(n)) for n in dict.fromkeys((p.name, *p.alt_names))],
+            )
             changed_ids.append(p.id)
         # The list has no deltas: an entry missing from a new full list has been delisted.
         gone = set(existing) - {p.id for p in parties}
-        newly_gone = [g for g in gone if conn.execute(
-            "SELECT 1 FROM screening_entries WHERE id = ? AND delisted IS NULL", (g,)).fetchone()]
+        newly_gone = [
+            g
+            for g in gone
+            if conn.execute("SELECT 1 FROM screening_entries WHERE id = ? AND delisted IS NULL", (g,)).fetchone()
+        ]
         conn.executemany("UPDATE screening_entries SET delisted = ? WHERE id = ?", [(at, g) for g in newly_gone])
         result.changed += len(newly_gone)
         if result.added or result.changed:

@@ -48,6 +48,7 @@ def change_marker(store: Store) -> int:
 
 # ── the queue ───────────────────────────────────────────────────────────────────────────────
 
+
 @dataclass(frozen=True)
 class QueueRow:
     id: str
@@ -66,8 +67,7 @@ class QueueRow:
         return (self.due, self.id)
 
 
-_QUEUE_COLUMNS = ("r.id, r.kind, r.customer_id, c.name, r.entries, r.due, r.flags, r.status, r.version,"
-                  " r.priority")
+_QUEUE_COLUMNS = "r.id, r.kind, r.customer_id, c.name, r.entries, r.due, r.flags, r.status, r.version, r.priority"
 
 
 def _queue_row(r: Sequence[Any]) -> QueueRow:
@@ -81,8 +81,7 @@ def _in(column: str, values: list[Any], params: list[Any]) -> str:
     return f"{column} IN ({','.join('?' * len(values))})"
 
 
-def filter_sql(store: Store, f: Filter, today: dt.date, hints: dict[str, Any] | None = None
-               ) -> tuple[str, list[Any]]:
+def filter_sql(store: Store, f: Filter, today: dt.date, hints: dict[str, Any] | None = None) -> tuple[str, list[Any]]:
     """The filter's conditions other than status, as SQL on `r` (requests). `hints` learns how
     many customers a positive customer: term admits (the queue then reads their index)."""
     parts: list[str] = []
@@ -92,8 +91,11 @@ def filter_sql(store: Store, f: Filter, today: dt.date, hints: dict[str, Any] | 
         if t.field is None:
             needle = t.values[0].casefold()
             params.append(needle)
-            alts.append("(instr(lower(r.id), ?) > 0 OR "
-                        + _in("r.customer_id", _customer_ids(store, needle, False), params) + ")")
+            alts.append(
+                "(instr(lower(r.id), ?) > 0 OR "
+                + _in("r.customer_id", _customer_ids(store, needle, False), params)
+                + ")"
+            )
         elif t.field == "status":
             continue  # chosen per stream
         elif t.field == "kind":
@@ -111,8 +113,11 @@ def filter_sql(store: Store, f: Filter, today: dt.date, hints: dict[str, Any] | 
             # Point look-ups in request_entries' primary key (code, request_id) for each code
             # the prefix names: tested on the queue index's id, before the table row is read.
             codes = _codes(store, t.values)
-            alts.append("EXISTS (SELECT 1 FROM request_entries e WHERE e.request_id = r.id AND "
-                        + _in("e.code", codes, params) + ")")
+            alts.append(
+                "EXISTS (SELECT 1 FROM request_entries e WHERE e.request_id = r.id AND "
+                + _in("e.code", codes, params)
+                + ")"
+            )
             if hints is not None and not t.negate and "cap_codes" not in hints:
                 hints["cap_codes"] = codes
         elif t.field == "flag":
@@ -156,17 +161,21 @@ class QueueSource:
         """One stream: the first `limit` keys after (before) `key` of one status, or of one
         status and entry."""
         due, rid = ("o.due", "o.request_id") if code is not None else ("r.due", "r.id")
-        where = ("o.code = ? AND o.status = ?" if code is not None else "r.status = ?")
+        where = "o.code = ? AND o.status = ?" if code is not None else "r.status = ?"
         if key is not None:
             where += f" AND ({due}, {rid}) {'<' if backwards else '>'} (?, ?)"
         if self._where:
             where += f" AND {self._where}"
-        source = ("open_entries o JOIN requests r ON r.id = o.request_id" if code is not None
-                  else f"requests r INDEXED BY {self._index}")
+        source = (
+            "open_entries o JOIN requests r ON r.id = o.request_id"
+            if code is not None
+            else f"requests r INDEXED BY {self._index}"
+        )
         order = f"{due} DESC, {rid} DESC" if backwards else f"{due}, {rid}"
         args = [*([code] if code is not None else []), status, *(key or ()), *self._params, limit]
-        return self.store.conn.execute(f"SELECT {due}, {rid} FROM {source} WHERE {where} ORDER BY {order} LIMIT ?",
-                                       args).fetchall()
+        return self.store.conn.execute(
+            f"SELECT {due}, {rid} FROM {source} WHERE {where} ORDER BY {order} LIMIT ?", args
+        ).fetchall()
 
     def _page(self, key: Key | None, n: int, backwards: bool) -> list[QueueRow]:
         """n rows in (due, id) order: each stream's n first keys from its index range (the
@@ -181,9 +190,15 @@ class QueueSource:
                 streams = [self._keys(s, c, key, backwards, n) for s in self.statuses for c in (self._codes or [None])]
                 keys = [k for k, _ in itertools.groupby(heapq.merge(*streams, reverse=backwards))][:n]
                 ids = [k[1] for k in keys]
-                found = self.store.conn.execute(
-                    f"SELECT {_QUEUE_COLUMNS} FROM requests r JOIN customers c ON c.id = r.customer_id"
-                    f" WHERE r.id IN ({','.join('?' * len(ids))})", ids).fetchall() if ids else []
+                found = (
+                    self.store.conn.execute(
+                        f"SELECT {_QUEUE_COLUMNS} FROM requests r JOIN customers c ON c.id = r.customer_id"
+                        f" WHERE r.id IN ({','.join('?' * len(ids))})",
+                        ids,
+                    ).fetchall()
+                    if ids
+                    else []
+                )
             finally:
                 if own:
                     self.store.conn.execute("COMMIT")
@@ -205,8 +220,7 @@ class QueueSource:
         if offset <= 0:
             return self.after(None, n)
         where = "r.status = ?" + (f" AND {self._where}" if self._where else "")
-        sql = (f"SELECT r.due, r.id FROM requests r INDEXED BY {self._index} WHERE {where}"
-               " ORDER BY r.due, r.id LIMIT ?")
+        sql = f"SELECT r.due, r.id FROM requests r INDEXED BY {self._index} WHERE {where} ORDER BY r.due, r.id LIMIT ?"
         with self.store.lock:
             streams = [self.store.conn.execute(sql, [s, *self._params, offset]).fetchall() for s in self.statuses]
         keys = list(heapq.merge(*streams))
@@ -230,10 +244,14 @@ class QueueSource:
                     f"SELECT COUNT(DISTINCT o.request_id) FROM open_entries o JOIN requests r ON r.id = o.request_id"
                     f" WHERE o.code IN ({','.join('?' * len(codes))})"
                     f" AND o.status IN ({','.join('?' * len(self.statuses))}){where}",
-                    [*codes, *self.statuses, *args]).fetchone()[0]
-            return sum(store.conn.execute(
-                f"SELECT COUNT(*) FROM requests r INDEXED BY {self._index} WHERE r.status = ?{where}",
-                [s, *args]).fetchone()[0] for s in self.statuses)
+                    [*codes, *self.statuses, *args],
+                ).fetchone()[0]
+            return sum(
+                store.conn.execute(
+                    f"SELECT COUNT(*) FROM requests r INDEXED BY {self._index} WHERE r.status = ?{where}", [s, *args]
+                ).fetchone()[0]
+                for s in self.statuses
+            )
 
     def count(self, store: Store | None = None) -> int:
         """The rows the filter admits; `store` may be another connection to the same file
@@ -249,6 +267,6 @@ class QueueSource:
         where = f"r.id = ? AND r.status IN ({marks})" + (f" AND {self._where}" if self._where else "")
         with self.store.lock:
             row = self.store.conn.execute(
-                f"SELECT r.due FROM requests r WHERE {where}",
-                [request_id, *self.statuses, *self._params]).fetchone()
+                f"SELECT r.due FROM requests r WHERE {where}", [request_id, *self.statuses, *self._params]
+            ).fetchone()
         return (row[0], request_id) if row else None

@@ -18,12 +18,22 @@ def dumps(value: Any) -> str:
 def entry_row(e: m.ScheduleEntry, version: str) -> dict[str, Any]:
     t = e.threshold
     return {
-        "code": e.code, "schedule_version": version, "category": e.category, "title": e.title,
-        "description": e.description, "metric": t.metric if t else None, "operator": t.operator if t else None,
-        "value": dumps(t.value) if t else None, "unit": t.unit if t else None, "trigger": e.trigger,
-        "review_window_days": e.review_window_days, "allow_list_cap": e.allow_list_cap,
-        "countersign": int(e.countersign), "validity_days": e.validity_days,
-        "red_line_phrases": dumps(list(e.red_line_phrases)), "source": e.source,
+        "code": e.code,
+        "schedule_version": version,
+        "category": e.category,
+        "title": e.title,
+        "description": e.description,
+        "metric": t.metric if t else None,
+        "operator": t.operator if t else None,
+        "value": dumps(t.value) if t else None,
+        "unit": t.unit if t else None,
+        "trigger": e.trigger,
+        "review_window_days": e.review_window_days,
+        "allow_list_cap": e.allow_list_cap,
+        "countersign": int(e.countersign),
+        "validity_days": e.validity_days,
+        "red_line_phrases": dumps(list(e.red_line_phrases)),
+        "source": e.source,
     }
 
 
@@ -32,16 +42,31 @@ def entry_from_row(r: sqlite3.Row | dict[str, Any]) -> m.ScheduleEntry:
     if r["metric"] is not None:
         threshold = m.Threshold(r["metric"], r["operator"], json.loads(r["value"]), r["unit"])
     return m.ScheduleEntry(
-        code=r["code"], category=r["category"], title=r["title"], description=r["description"],
-        threshold=threshold, trigger=r["trigger"], review_window_days=r["review_window_days"],
-        allow_list_cap=r["allow_list_cap"], countersign=bool(r["countersign"]), validity_days=r["validity_days"],
-        red_line_phrases=tuple(json.loads(r["red_line_phrases"])), source=r["source"],
+        code=r["code"],
+        category=r["category"],
+        title=r["title"],
+        description=r["description"],
+        threshold=threshold,
+        trigger=r["trigger"],
+        review_window_days=r["review_window_days"],
+        allow_list_cap=r["allow_list_cap"],
+        countersign=bool(r["countersign"]),
+        validity_days=r["validity_days"],
+        red_line_phrases=tuple(json.loads(r["red_line_phrases"])),
+        source=r["source"],
     )
 
 
 def customer_row(c: m.Customer) -> dict[str, Any]:
-    return {"id": c.id, "name": c.name, "aliases": dumps(list(c.aliases)), "country": c.country,
-            "sector": c.sector, "vetting": c.vetting, "name_key": c.name.casefold()}
+    return {
+        "id": c.id,
+        "name": c.name,
+        "aliases": dumps(list(c.aliases)),
+        "country": c.country,
+        "sector": c.sector,
+        "vetting": c.vetting,
+        "name_key": c.name.casefold(),
+    }
 
 
 def customer_from_row(r: sqlite3.Row | dict[str, Any]) -> m.Customer:
@@ -55,17 +80,33 @@ def evaluations_json(evals: tuple[m.Evaluation, ...]) -> str:
 def request_content(r: m.Request) -> dict[str, Any]:
     """The applicant's own fields: what an identical re-import must match."""
     return {
-        "id": r.id, "kind": r.kind, "customer_id": r.customer_id, "entries": dumps(list(r.entries)),
-        "end_use": r.end_use, "model": r.model, "evaluations": evaluations_json(r.evaluations),
-        "summary": r.summary, "submitted": r.submitted, "registered": r.registered_on,
+        "id": r.id,
+        "kind": r.kind,
+        "customer_id": r.customer_id,
+        "entries": dumps(list(r.entries)),
+        "end_use": r.end_use,
+        "model": r.model,
+        "evaluations": evaluations_json(r.evaluations),
+        "summary": r.summary,
+        "submitted": r.submitted,
+        "registered": r.registered_on,
     }
 
 
 def request_from_row(r: sqlite3.Row | dict[str, Any]) -> m.Request:
     evals = tuple(m.Evaluation(e["metric"], e["value"], e.get("unit")) for e in json.loads(r["evaluations"]))
     return m.Request(
-        id=r["id"], kind=r["kind"], customer_id=r["customer_id"], entries=tuple(json.loads(r["entries"])),
-        end_use=r["end_use"], submitted=r["submitted"], summary=r["summary"], model=r["model"],
-        evaluations=evals, status=r["status"], assignee=r["assignee"],
-        priority=m.PRIORITIES[r["priority"]], registered=r["registered"],
+        id=r["id"],
+        kind=r["kind"],
+        customer_id=r["customer_id"],
+        entries=tuple(json.loads(r["entries"])),
+        end_use=r["end_use"],
+        submitted=r["submitted"],
+        summary=r["summary"],
+        model=r["model"],
+        evaluations=evals,
+        status=r["status"],
+        assignee=r["assignee"],
+        priority=m.PRIORITIES[r["priority"]],
+        registered=r["registered"],
     )

@@ -21,7 +21,8 @@ def load_screener(store: Store) -> Screener:
         parsed: dict[str, tuple[str, ...]] = {}
         entries = {}
         for entry_id, countries, source in conn.execute(
-                "SELECT id, countries, source FROM screening_entries WHERE delisted IS NULL"):
+            "SELECT id, countries, source FROM screening_entries WHERE delisted IS NULL"
+        ):
             c = parsed.get(countries)
             if c is None:
                 c = parsed[countries] = tuple(json.loads(countries))
@@ -42,35 +43,64 @@ def rescreen_customers(store: Store, customer_ids: list[str], screener: Screener
             continue
         names = [row[0], *json.loads(row[1])]
         for match in screener.screen(names, row[2]):
-            digest = conn.execute("SELECT content_hash FROM screening_entries WHERE id = ?",
-                                  (match.entry_id,)).fetchone()[0]
-            old = conn.execute("SELECT id, disposition, entry_hash, reason, officer, at FROM screening_hits"
-                               " WHERE customer_id = ? AND entry_id = ?", (cid, match.entry_id)).fetchone()
+            digest = conn.execute(
+                "SELECT content_hash FROM screening_entries WHERE id = ?", (match.entry_id,)
+            ).fetchone()[0]
+            old = conn.execute(
+                "SELECT id, disposition, entry_hash, reason, officer, at FROM screening_hits"
+                " WHERE customer_id = ? AND entry_id = ?",
+                (cid, match.entry_id),
+            ).fetchone()
             if old is None:
-                conn.execute("INSERT INTO screening_hits (customer_id, entry_id, party_name, listed_name, score,"
-                             " entry_hash) VALUES (?,?,?,?,?,?)",
-                             (cid, match.entry_id, match.party_name, match.listed_name, match.score, digest))
-                store.audit("screening.hit", cid, {"entry": match.entry_id, "listed_name": match.listed_name,
-                                                   "party_name": match.party_name, "score": match.score})
+                conn.execute(
+                    "INSERT INTO screening_hits (customer_id, entry_id, party_name, listed_name, score,"
+                    " entry_hash) VALUES (?,?,?,?,?,?)",
+                    (cid, match.entry_id, match.party_name, match.listed_name, match.score, digest),
+                )
+                store.audit(
+                    "screening.hit",
+                    cid,
+                    {
+                        "entry": match.entry_id,
+                        "listed_name": match.listed_name,
+                        "party_name": match.party_name,
+                        "score": match.score,
+                    },
+                )
                 flagged += 1
             elif old[2] != digest:
                 # The list entry changed since it was dispositioned: the old clearance no longer holds.
                 # The hit reads open again, saying which clearance lapsed (the audit chain keeps it too).
                 if old[1] == "cleared":
-                    lapsed = (f"re-opened: the list entry changed after {old[4] or 'an officer'} cleared it"
-                              f"{' on ' + old[5][:10] if old[5] else ''} ({old[3]})")
-                    conn.execute("UPDATE screening_hits SET entry_hash = ?, score = ?, listed_name = ?,"
-                                 " party_name = ?, disposition = 'open', reason = ?, officer = NULL, at = NULL"
-                                 " WHERE id = ?", (digest, match.score, match.listed_name, match.party_name, lapsed,
-                                                   old[0]))
-                    store.audit("screening.reflag", cid, {"hit": old[0], "entry": match.entry_id,
-                                                          "why": "list entry changed", "cleared_reason": old[3],
-                                                          "cleared_by": old[4], "cleared_at": old[5]})
+                    lapsed = (
+                        f"re-opened: the list entry changed after {old[4] or 'an officer'} cleared it"
+                        f"{' on ' + old[5][:10] if old[5] else ''} ({old[3]})"
+                    )
+                    conn.execute(
+                        "UPDATE screening_hits SET entry_hash = ?, score = ?, listed_name = ?,"
+                        " party_name = ?, disposition = 'open', reason = ?, officer = NULL, at = NULL"
+                        " WHERE id = ?",
+                        (digest, match.score, match.listed_name, match.party_name, lapsed, old[0]),
+                    )
+                    store.audit(
+                        "screening.reflag",
+                        cid,
+                        {
+                            "hit": old[0],
+                            "entry": match.entry_id,
+                            "why": "list entry changed",
+                            "cleared_reason": old[3],
+                            "cleared_by": old[4],
+                            "cleared_at": old[5],
+                        },
+                    )
                     flagged += 1
                 else:
-                    conn.execute("UPDATE screening_hits SET entry_hash = ?, score = ?, listed_name = ?,"
-                                 " party_name = ? WHERE id = ?",
-                                 (digest, match.score, match.listed_name, match.party_name, old[0]))
+                    conn.execute(
+                        "UPDATE screening_hits SET entry_hash = ?, score = ?, listed_name = ?,"
+                        " party_name = ? WHERE id = ?",
+                        (digest, match.score, match.listed_name, match.party_name, old[0]),
+                    )
     return flagged
 
 
@@ -87,20 +117,32 @@ def disposition(store: Store, hit_id: int, outcome: str, reason: str) -> None:
     if outcome == "cleared" and not reason.strip():
         raise Refused("clearing a screening hit as a false positive needs a reason")
     with store.write() as conn:
-        row = conn.execute("SELECT customer_id, entry_id, disposition FROM screening_hits WHERE id = ?",
-                           (hit_id,)).fetchone()
+        row = conn.execute(
+            "SELECT customer_id, entry_id, disposition FROM screening_hits WHERE id = ?", (hit_id,)
+        ).fetchone()
         if row is None:
             raise Refused(f"no screening hit {hit_id}")
         at = now_iso()
-        conn.execute("UPDATE screening_hits SET disposition = ?, reason = ?, officer = ?, at = ? WHERE id = ?",
-                     (outcome, reason, store.officer.name, at, hit_id))
-        store.audit(f"screening.{outcome}", row[0], {"hit": hit_id, "entry": row[1], "from": row[2],
-                                                     "reason": reason}, at=at)
+        conn.execute(
+            "UPDATE screening_hits SET disposition = ?, reason = ?, officer = ?, at = ? WHERE id = ?",
+            (outcome, reason, store.officer.name, at, hit_id),
+        )
+        store.audit(
+            f"screening.{outcome}", row[0], {"hit": hit_id, "entry": row[1], "from": row[2], "reason": reason}, at=at
+        )
         from permittui.store import derive
 
-        derive.refresh(conn, [r[0] for r in conn.execute(
-            "SELECT id FROM requests WHERE customer_id = ? AND status IN"
-            " ('pending','info_requested','referred','awaiting_countersign')", (row[0],))])
+        derive.refresh(
+            conn,
+            [
+                r[0]
+                for r in conn.execute(
+                    "SELECT id FROM requests WHERE customer_id = ? AND status IN"
+                    " ('pending','info_requested','referred','awaiting_countersign')",
+                    (row[0],),
+                )
+            ],
+        )
 
 
 def list_hits(store: Store, customer_id: str | None = None, *, open_only: bool = False) -> list[dict[str, Any]]:
@@ -111,13 +153,28 @@ def list_hits(store: Store, customer_id: str | None = None, *, open_only: bool =
         args.append(customer_id)
     if open_only:
         where.append("h.disposition IN ('open', 'escalated')")
-    sql = ("SELECT h.id, h.customer_id, c.name, h.party_name, h.listed_name, h.entry_id, e.source, h.score,"
-           " h.disposition, h.reason, h.officer, h.at, e.delisted FROM screening_hits h"
-           " JOIN customers c ON c.id = h.customer_id JOIN screening_entries e ON e.id = h.entry_id"
-           + (" WHERE " + " AND ".join(where) if where else "")
-           + " ORDER BY h.disposition != 'open', h.customer_id, h.score DESC, h.id")
+    sql = (
+        "SELECT h.id, h.customer_id, c.name, h.party_name, h.listed_name, h.entry_id, e.source, h.score,"
+        " h.disposition, h.reason, h.officer, h.at, e.delisted FROM screening_hits h"
+        " JOIN customers c ON c.id = h.customer_id JOIN screening_entries e ON e.id = h.entry_id"
+        + (" WHERE " + " AND ".join(where) if where else "")
+        + " ORDER BY h.disposition != 'open', h.customer_id, h.score DESC, h.id"
+    )
     with store.lock:
         rows = store.conn.execute(sql, args).fetchall()
-    keys = ("hit", "customer", "customer_name", "party", "listed_name", "entry_id", "list", "score", "disposition",
-            "reason", "officer", "at", "delisted")
+    keys = (
+        "hit",
+        "customer",
+        "customer_name",
+        "party",
+        "listed_name",
+        "entry_id",
+        "list",
+        "score",
+        "disposition",
+        "reason",
+        "officer",
+        "at",
+        "delisted",
+    )
     return [dict(zip(keys, r)) for r in rows]

@@ -33,15 +33,28 @@ def seed_grants(store: Store, path: Path, doc: Document) -> str:
             f.bad("customer", f"unknown customer {customer!r}")
         if code and code not in codes:
             f.bad("code", f"unknown capability code {code!r}")
-        conds = [{"code": c, "text": canned[c]} if c in canned else {"code": None, "text": c}
-                 for c in f.texts("conditions")]
-        rows.append((customer, code, f.text("end_use"), dumps(conds), f.date("granted"), f.date("expires"),
-                     f.choice("status", m.GRANT_STATUSES, default="active")))
+        conds = [
+            {"code": c, "text": canned[c]} if c in canned else {"code": None, "text": c} for c in f.texts("conditions")
+        ]
+        rows.append(
+            (
+                customer,
+                code,
+                f.text("end_use"),
+                dumps(conds),
+                f.date("granted"),
+                f.date("expires"),
+                f.choice("status", m.GRANT_STATUSES, default="active"),
+            )
+        )
     if problems:
         raise InvalidFile(problems)
     with store.write() as conn:
-        conn.executemany("INSERT INTO grants (customer_id, code, end_use, conditions, granted, expires, status)"
-                         " VALUES (?,?,?,?,?,?,?)", rows)
+        conn.executemany(
+            "INSERT INTO grants (customer_id, code, end_use, conditions, granted, expires, status)"
+            " VALUES (?,?,?,?,?,?,?)",
+            rows,
+        )
         store.audit("import.grants", path.name, {"added": len(rows)})
         derive.refresh(conn)
     return f"grants: {len(rows)} added"
@@ -56,9 +69,16 @@ def seed_history(store: Store, path: Path, doc: Document) -> str:
         actor.lock = store.lock
         at = f"{data['date']}T10:00:00.000000Z" if data.get("date") else None
         try:
-            decisions.decide(actor, str(data["request"]), str(data["outcome"]), reasons=data.get("reasons") or [],
-                             conditions=data.get("conditions") or [], note=str(data.get("note", "")),
-                             inspector=data.get("inspector"), at=at)
+            decisions.decide(
+                actor,
+                str(data["request"]),
+                str(data["outcome"]),
+                reasons=data.get("reasons") or [],
+                conditions=data.get("conditions") or [],
+                note=str(data.get("note", "")),
+                inspector=data.get("inspector"),
+                at=at,
+            )
         except Exception as e:  # the shipped history must be consistent: say where it is not
             raise InvalidFile([Problem(str(path), rec.line, "request", f"{data.get('request')}: {e}")]) from None
         done += 1

@@ -15,8 +15,8 @@ from permittui.domain.models import GRANT_STATUSES
 from permittui.store.db import Store
 from permittui.store.queue import Key
 
-
 # ── history: decisions and the audit chain, newest first ────────────────────────────────────
+
 
 @dataclass(frozen=True)
 class DecisionRow:
@@ -63,8 +63,10 @@ class _NewestFirst:
         raise NotImplementedError
 
     def _rows(self, where: str, args: list[Any], order: str, n: int, offset: int = 0) -> list[Any]:
-        sql = (f"SELECT {self.columns} FROM {self.table} {('WHERE ' + where) if where else ''}"
-               f" ORDER BY {self.pk} {order} LIMIT ? OFFSET ?")
+        sql = (
+            f"SELECT {self.columns} FROM {self.table} {('WHERE ' + where) if where else ''}"
+            f" ORDER BY {self.pk} {order} LIMIT ? OFFSET ?"
+        )
         with self.store.lock:
             return [self._make(r) for r in self.store.conn.execute(sql, [*args, n, offset]).fetchall()]
 
@@ -106,6 +108,7 @@ class AuditSource(_NewestFirst):
 
 # ── allow-lists ─────────────────────────────────────────────────────────────────────────────
 
+
 @dataclass(frozen=True)
 class GrantRow:
     id: int
@@ -129,8 +132,7 @@ class GrantRow:
 class GrantSource:
     """Grants, soonest expiry first; the filter's cap:, customer:, status: and free text apply."""
 
-    columns = ("g.id, g.customer_id, c.name, g.code, g.end_use, g.granted, g.expires, g.status,"
-               " g.status_reason")
+    columns = "g.id, g.customer_id, c.name, g.code, g.end_use, g.granted, g.expires, g.status, g.status_reason"
 
     def __init__(self, store: Store, f: Filter | None = None, today: dt.date | None = None) -> None:
         self.store = store
@@ -159,8 +161,9 @@ class GrantSource:
                         alts.append("g.status = ?")
                         self._params.append(v)
             elif t.field is None:
-                alts.append("(instr(lower(g.customer_id), ?) > 0 OR instr(c.name_key, ?) > 0"
-                            " OR instr(lower(g.end_use), ?) > 0)")
+                alts.append(
+                    "(instr(lower(g.customer_id), ?) > 0 OR instr(c.name_key, ?) > 0 OR instr(lower(g.end_use), ?) > 0)"
+                )
                 self._params += [t.values[0]] * 3
             if alts:
                 clause = "(" + " OR ".join(alts) + ")"
@@ -169,8 +172,10 @@ class GrantSource:
 
     def _rows(self, extra: str, args: list[Any], order: str, n: int, offset: int = 0) -> list[GrantRow]:
         conds = [c for c in (extra, self._where) if c]
-        sql = (f"SELECT {self.columns} FROM grants g INDEXED BY grants_expires JOIN customers c ON c.id = g.customer_id"
-               f" {('WHERE ' + ' AND '.join(conds)) if conds else ''} ORDER BY {order} LIMIT ? OFFSET ?")
+        sql = (
+            f"SELECT {self.columns} FROM grants g INDEXED BY grants_expires JOIN customers c ON c.id = g.customer_id"
+            f" {('WHERE ' + ' AND '.join(conds)) if conds else ''} ORDER BY {order} LIMIT ? OFFSET ?"
+        )
         with self.store.lock:
             return [GrantRow(*r) for r in self.store.conn.execute(sql, [*args, *self._params, n, offset])]
 
@@ -178,8 +183,7 @@ class GrantSource:
         return self._rows("(g.expires, g.id) > (?, ?)" if key else "", list(key or ()), "g.expires, g.id", n)
 
     def before(self, key: Key | None, n: int) -> list[GrantRow]:
-        rows = self._rows("(g.expires, g.id) < (?, ?)" if key else "", list(key or ()),
-                          "g.expires DESC, g.id DESC", n)
+        rows = self._rows("(g.expires, g.id) < (?, ?)" if key else "", list(key or ()), "g.expires DESC, g.id DESC", n)
         rows.reverse()
         return rows
 
@@ -188,8 +192,10 @@ class GrantSource:
 
     def _count(self, extra: str, args: list[Any]) -> int:
         conds = [c for c in (extra, self._where) if c]
-        sql = (f"SELECT COUNT(*) FROM grants g JOIN customers c ON c.id = g.customer_id"
-               f" {('WHERE ' + ' AND '.join(conds)) if conds else ''}")
+        sql = (
+            f"SELECT COUNT(*) FROM grants g JOIN customers c ON c.id = g.customer_id"
+            f" {('WHERE ' + ' AND '.join(conds)) if conds else ''}"
+        )
         with self.store.lock:
             return self.store.conn.execute(sql, [*args, *self._params]).fetchone()[0]
 

@@ -35,7 +35,7 @@ class PermitApp(App[int]):
     title: Reactive[str] = Reactive("", compute=False, repaint=False)
     sub_title: Reactive[str] = Reactive("", compute=False, repaint=False)
     COMMANDS = App.COMMANDS | {PermitCommands}
-    AUTO_FOCUS = "#queue-list"   # focused as the screen is built: no restyle after the first frame
+    AUTO_FOCUS = "#queue-list"  # focused as the screen is built: no restyle after the first frame
     BINDINGS = bindings("app")
     # The filter line lies over the footer on a layer of its own: opening or closing it moves
     # nothing else, so the screen does not lay out again (that repaint was ~100 ms of a filter).
@@ -119,16 +119,18 @@ class PermitApp(App[int]):
         self._panes_mounted = True
         from permittui.tui.panes import AllowListsPane, HistoryPane, SchedulePane
 
-        panes = [SchedulePane(self.store, id="schedule", classes="pane"),
-                 AllowListsPane(self.store, id="allowlists", classes="pane"),
-                 HistoryPane(self.store, id="history", classes="pane")]
+        panes = [
+            SchedulePane(self.store, id="schedule", classes="pane"),
+            AllowListsPane(self.store, id="allowlists", classes="pane"),
+            HistoryPane(self.store, id="history", classes="pane"),
+        ]
         for pane in panes:
             pane.display = False
         await self.mount_all(panes, after=self.query_one("#queue"))
 
     def detail_store(self) -> Store:
         """A second, read-only connection for the detail worker (opened on first use)."""
-        with self._detail_lock:   # workers on two pool threads may ask at once
+        with self._detail_lock:  # workers on two pool threads may ask at once
             if self._detail_store is None:
                 self._detail_store = open_store(self.store.path, self.store.officer, read_only=True)
             return self._detail_store
@@ -152,7 +154,7 @@ class PermitApp(App[int]):
             pane.display = pane.id == name
         self.query_one("#keys", KeyBar).show_scope(name)
         pane = self.pane_widget()
-        if name not in self._active:          # panes read the store only once first shown
+        if name not in self._active:  # panes read the store only once first shown
             self._active.add(name)
             self._stale.discard(name)
             pane.activate()
@@ -185,11 +187,10 @@ class PermitApp(App[int]):
             self.notify("The filter works in the Queue (1) and Allow-lists (3).", markup=False)
             return
         box = self._filter_box()
-        if box is None:   # mounted at its first use: Textual's Input is not on the way to the first frame
+        if box is None:  # mounted at its first use: Textual's Input is not on the way to the first frame
             from textual.widgets import Input
 
-            box = Input(placeholder="filter: status: kind: customer: cap: due:<7d flag:redline !… text",
-                        id="filter")
+            box = Input(placeholder="filter: status: kind: customer: cap: due:<7d flag:redline !… text", id="filter")
             await self.mount(box)
         box.add_class("open")
         box.value = self.pane_widget().filter.source
@@ -264,8 +265,7 @@ class PermitApp(App[int]):
     def goto_request(self, request_id: str) -> None:
         self.show_pane("queue")
         if not self.pane_widget("queue").jump_to(request_id):
-            self.notify(f"{one_line(request_id)} is not in this view of the queue; its detail is shown.",
-                        markup=False)
+            self.notify(f"{one_line(request_id)} is not in this view of the queue; its detail is shown.", markup=False)
 
     def goto_customer(self, customer_id: str) -> None:
         self.show_queue_filter(f'customer:"{customer_id}"')

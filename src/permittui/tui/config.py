@@ -32,6 +32,7 @@ def load_config(path: Path | None = None) -> Config:
     if not path.exists():
         return cfg
     import yaml  # only when there is a file: the console's first frame does not wait for it
+
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as e:

@@ -35,8 +35,14 @@ def _decisions() -> Any:
     return decisions
 
 
-LABELS = {"approve": "Approve", "approve-with-conditions": "Approve with conditions", "deny": "Deny",
-          "refer": "Refer", "request-info": "Request information", "return": "Return without action"}
+LABELS = {
+    "approve": "Approve",
+    "approve-with-conditions": "Approve with conditions",
+    "deny": "Deny",
+    "refer": "Refer",
+    "request-info": "Request information",
+    "return": "Return without action",
+}
 OVERRIDE = "OVERRIDE"
 SEND_BACK = "SEND-BACK"
 
@@ -54,6 +60,7 @@ def note_template(outcome: str):
     def make(selected: list[str]) -> str:
         chosen = [s for s in selected if s not in (OVERRIDE, SEND_BACK)]
         return TEMPLATES[outcome].format(sel=f" ({', '.join(chosen)})" if chosen else "")
+
     return make
 
 
@@ -82,8 +89,7 @@ class Deciding:
 
     def _writable(self) -> bool:
         if self.store.read_only:
-            self.app.notify("Read-only: this console can't change the database.", severity="warning",
-                            markup=False)
+            self.app.notify("Read-only: this console can't change the database.", severity="warning", markup=False)
             return False
         return True
 
@@ -104,8 +110,7 @@ class Deciding:
         if outcome == "refer":
             known = recent_inspectors(self.store)
             inspector = known[0] if known else ""
-        dialog = _dialog(targets_title(LABELS[outcome], rows), items, note=note_template(outcome),
-                                inspector=inspector)
+        dialog = _dialog(targets_title(LABELS[outcome], rows), items, note=note_template(outcome), inspector=inspector)
         self.app.push_screen(dialog, lambda result: self._record(outcome, rows, result))
 
     def _record(self, outcome: str, rows: list[QueueRow], result: DialogResult | None) -> None:
@@ -143,7 +148,7 @@ class Deciding:
         self.refresh_data()
         current = self.vlist.current
         if current is not None and current.id in decided:
-            self.vlist.move_to(self.vlist.cursor + 1)   # still open (referred, info): go on to the next
+            self.vlist.move_to(self.vlist.cursor + 1)  # still open (referred, info): go on to the next
 
     def action_countersign(self) -> None:
         if not self._writable():
@@ -161,8 +166,11 @@ class Deciding:
         done, refused = [], []
         for row in rows:
             try:
-                done.append(_decisions().countersign(self.store, row.id, send_back=SEND_BACK in result.selected,
-                                                  note=result.note))
+                done.append(
+                    _decisions().countersign(
+                        self.store, row.id, send_back=SEND_BACK in result.selected, note=result.note
+                    )
+                )
             except PermitError as e:
                 refused.append(str(e))
         self._after(rows, done, refused)

@@ -22,10 +22,27 @@ def findings_text(f: Findings) -> Text:
                 out.append(p)
         out.append("\n")
 
-    w((r.id, "bold"), "  ", (r.kind, ""), "  ", (f.status.replace("_", " "), "bold"),
-      f"  v{f.version}  priority ", (r.priority, ""))
-    w("customer  ", (f.customer.name, "bold"), " (", (f.customer.id, ""), ") ", (f.customer.country, ""), " ",
-      (f.customer.sector, ""), " — ", (f.customer.vetting, "bold" if f.customer.vetting != "vetted" else ""))
+    w(
+        (r.id, "bold"),
+        "  ",
+        (r.kind, ""),
+        "  ",
+        (f.status.replace("_", " "), "bold"),
+        f"  v{f.version}  priority ",
+        (r.priority, ""),
+    )
+    w(
+        "customer  ",
+        (f.customer.name, "bold"),
+        " (",
+        (f.customer.id, ""),
+        ") ",
+        (f.customer.country, ""),
+        " ",
+        (f.customer.sector, ""),
+        " — ",
+        (f.customer.vetting, "bold" if f.customer.vetting != "vetted" else ""),
+    )
     w("entries   ", (", ".join(r.entries) or "—", ""))
     if r.model:
         w("model     ", (r.model, ""))
@@ -41,8 +58,16 @@ def findings_text(f: Findings) -> Text:
         entry = f.entries.get(t.code)
         th = entry.threshold if entry else None
         limit = f" (threshold {th.metric} {th.operator} {th.value} {th.unit})" if th else ""
-        w("  ", (t.code, "bold"), "  ", (t.trigger.replace("_", " "), "red" if t.trigger == "prohibited" else ""),
-          "  ", (t.reason, ""), (limit, "dim"), ("  [countersign]" if t.countersign else "", "bold"))
+        w(
+            "  ",
+            (t.code, "bold"),
+            "  ",
+            (t.trigger.replace("_", " "), "red" if t.trigger == "prohibited" else ""),
+            "  ",
+            (t.reason, ""),
+            (limit, "dim"),
+            ("  [countersign]" if t.countersign else "", "bold"),
+        )
     if not f.triggered:
         w("  nothing on the schedule")
     for n in f.metric_notes:
@@ -56,21 +81,40 @@ def findings_text(f: Findings) -> Text:
         state = a["grant_status"] or "no grant"
         cap = f"   cap {a['used']}/{a['cap']}" if a["cap"] is not None else ""
         full = a["cap"] is not None and a["used"] >= a["cap"] and not a["granted"]
-        w("  ", (a["code"], ""), "  ", (state, ""), (f" until {a['expires']}" if a["expires"] else "", ""),
-          (cap, "bold red" if full else ""), ("  CAP REACHED" if full else "", "bold red"))
+        w(
+            "  ",
+            (a["code"], ""),
+            "  ",
+            (state, ""),
+            (f" until {a['expires']}" if a["expires"] else "", ""),
+            (cap, "bold red" if full else ""),
+            ("  CAP REACHED" if full else "", "bold red"),
+        )
     if not f.allow_list:
         w("  —")
     w(("Screening", H))
     for s in f.screening:
-        w(f"  {s['score']:5.1f} ", (s["listed_name"], "bold"), " (", (s["list"], ""), ") — ",
-          (s["disposition"], "bold red" if s["disposition"] in ("open", "confirmed", "escalated") else ""),
-          (": " + s["reason"] if s["reason"] else "", ""))
+        w(
+            f"  {s['score']:5.1f} ",
+            (s["listed_name"], "bold"),
+            " (",
+            (s["list"], ""),
+            ") — ",
+            (s["disposition"], "bold red" if s["disposition"] in ("open", "confirmed", "escalated") else ""),
+            (": " + s["reason"] if s["reason"] else "", ""),
+        )
     if not f.screening:
         w("  no hits")
     w(("Precedents", H))
     for p in f.precedents:
-        w("  ", (p.request_id, ""), "  ", (p.outcome, ""), f"  similarity {p.similarity:.2f}  ",
-          (p.decided_at[:10], "dim"))
+        w(
+            "  ",
+            (p.request_id, ""),
+            "  ",
+            (p.outcome, ""),
+            f"  similarity {p.similarity:.2f}  ",
+            (p.decided_at[:10], "dim"),
+        )
     if not f.precedents:
         w("  none")
     if f.precedent_warning:
@@ -78,9 +122,17 @@ def findings_text(f: Findings) -> Text:
     if f.decisions:
         w(("Decisions", H))
         for d in f.decisions:
-            w(f"  #{d['id']} ", (d["decided_at"][:16].replace("T", " "), "dim"), " ", (d["officer"], "bold"), ": ",
-              (d["outcome"], ""), " → ", (d["status_after"], ""),
-              (" " + ",".join(d["reasons"]) if d["reasons"] else "", ""),
-              (" — " + d["note"] if d["note"] else "", ""))
+            w(
+                f"  #{d['id']} ",
+                (d["decided_at"][:16].replace("T", " "), "dim"),
+                " ",
+                (d["officer"], "bold"),
+                ": ",
+                (d["outcome"], ""),
+                " → ",
+                (d["status_after"], ""),
+                (" " + ",".join(d["reasons"]) if d["reasons"] else "", ""),
+                (" — " + d["note"] if d["note"] else "", ""),
+            )
     out.rstrip()
     return out

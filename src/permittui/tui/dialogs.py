@@ -48,9 +48,17 @@ class DecisionDialog(ModalScreen[DialogResult | None]):
     DecisionDialog .label { margin: 1 0 0 0; }
     """
 
-    def __init__(self, title: Text, items: list[tuple[str, str]], *, note: str | Callable[[list[str]], str] = "",
-                 note_label: str = "note", inspector: str | None = None, focus_note: bool = False,
-                 preselected: list[str] | None = None) -> None:
+    def __init__(
+        self,
+        title: Text,
+        items: list[tuple[str, str]],
+        *,
+        note: str | Callable[[list[str]], str] = "",
+        note_label: str = "note",
+        inspector: str | None = None,
+        focus_note: bool = False,
+        preselected: list[str] | None = None,
+    ) -> None:
         super().__init__()
         self.title_text = title
         self.items = items
@@ -80,7 +88,7 @@ class DecisionDialog(ModalScreen[DialogResult | None]):
 
     # ── rendering ───────────────────────────────────────────────────────────────────────────
     def _page(self) -> list[tuple[str, str]]:
-        return self.items[self.page_no * PER_PAGE:(self.page_no + 1) * PER_PAGE]
+        return self.items[self.page_no * PER_PAGE : (self.page_no + 1) * PER_PAGE]
 
     def _pages(self) -> int:
         return max(1, -(-len(self.items) // PER_PAGE))
@@ -179,10 +187,14 @@ def help_text(keys: dict[str, str]) -> Text:
             out.append(f"  {display_keys(keys.get(a.id, a.key)):<14}", style="bold")
             out.append(f" {a.description}")
             out.append(f"  ({a.id})\n", style="dim")
-    out.append("\nFilter: status:pending,referred kind:release customer:acme cap:AI.C.1 due:<7d "
-               "flag:redline !flag:cap and free text on id or customer name.\n")
-    out.append("Flags: R red line · S screening hit · C cap reached · 2 needs a countersign · "
-               "W waiting for countersign · "
-               "X customer suspended · E grant expired.\n")
+    out.append(
+        "\nFilter: status:pending,referred kind:release customer:acme cap:AI.C.1 due:<7d "
+        "flag:redline !flag:cap and free text on id or customer name.\n"
+    )
+    out.append(
+        "Flags: R red line · S screening hit · C cap reached · 2 needs a countersign · "
+        "W waiting for countersign · "
+        "X customer suspended · E grant expired.\n"
+    )
     out.append("Sample regime for a hypothetical licensing scheme: not law.", style="italic")
     return out

@@ -19,8 +19,8 @@ from permittui.store.sources import AuditSource, DecisionSource, GrantRow, Grant
 from permittui.text import one_line
 from permittui.tui.actions import bindings
 from permittui.tui.dialogs import DecisionDialog, DialogResult
-from permittui.tui.safe import fit
 from permittui.tui.lines import BOLD, Piece
+from permittui.tui.safe import fit
 from permittui.tui.vlist import VirtualList
 
 PANE_CSS = """
@@ -43,21 +43,20 @@ class ListSource:
 
     def after(self, key: Any, n: int) -> list[Any]:
         start = 0 if key is None else self._at[key] + 1
-        return self.rows[start:start + n]
+        return self.rows[start : start + n]
 
     def before(self, key: Any, n: int) -> list[Any]:
         end = len(self.rows) if key is None else self._at[key]
-        return self.rows[max(0, end - n):end]
+        return self.rows[max(0, end - n) : end]
 
     def at_offset(self, offset: int, n: int) -> list[Any]:
-        return self.rows[offset:offset + n]
+        return self.rows[offset : offset + n]
 
     def position(self, key: Any) -> int:
         return self._at.get(key, 0)
 
 
-FIXED = (("code", 10), ("category", 14), ("trigger", 17), ("window", 7), ("open", 6), ("grants/cap", 11),
-         ("2nd", 4))
+FIXED = (("code", 10), ("category", 14), ("trigger", 17), ("window", 7), ("open", 6), ("grants/cap", 11), ("2nd", 4))
 
 
 def _col(value: object, width: int) -> str:
@@ -81,11 +80,14 @@ def render_entry(e: Any, width: int, vlist: VirtualList) -> list[Piece]:
     cap = f"{e.used}/{e.cap}" if e.cap is not None else str(e.grants)
     full = e.cap is not None and e.used >= e.cap
     alert = vlist.style("alert")
-    return [(_col(e.code, 10), BOLD), (_col(e.category, 14), None),
-            (_col(e.trigger.replace("_", " "), 17), alert if e.trigger == "prohibited" else None),
-            (_col(f"{e.review_window_days}d", 7) + _col(e.open_requests, 6), None),
-            (_col(cap, 11), alert if full else None),
-            (_col("yes" if e.countersign else "", 4) + _col(e.threshold, thr) + _col(e.title, title), None)]
+    return [
+        (_col(e.code, 10), BOLD),
+        (_col(e.category, 14), None),
+        (_col(e.trigger.replace("_", " "), 17), alert if e.trigger == "prohibited" else None),
+        (_col(f"{e.review_window_days}d", 7) + _col(e.open_requests, 6), None),
+        (_col(cap, 11), alert if full else None),
+        (_col("yes" if e.countersign else "", 4) + _col(e.threshold, thr) + _col(e.title, title), None),
+    ]
 
 
 class SchedulePane(Container):
@@ -100,8 +102,10 @@ class SchedulePane(Container):
         self.store = store
 
     def compose(self) -> ComposeResult:
-        yield Static(Text("Schedule entries by category — enter shows the open requests naming one. "
-                          "Sample schedule: not law."), classes="pane-head")
+        yield Static(
+            Text("Schedule entries by category — enter shows the open requests naming one. Sample schedule: not law."),
+            classes="pane-head",
+        )
         yield Static(schedule_header(self.app.size.width - 1), classes="pane-head", id="schedule-head")
         yield VirtualList(render_entry, id="schedule-table", empty="Reading the schedule…")
 
@@ -137,10 +141,14 @@ def render_grant(row: GrantRow, width: int, vlist: VirtualList) -> list[Piece]:
     day = today().isoformat()
     status = row.effective_status(day)
     rest = max(10, width - 33)
-    return [(fit(row.expires, 11) + fit(status, 10), vlist.style("overdue") if status != "active" else None),
-            (fit(row.code, 10) + " " + fit(row.customer_name, rest // 2) + " ", None),
-            (fit(row.end_use + (f" — {row.status_reason}" if row.status_reason else ""), rest - rest // 2),
-             vlist.style("dim"))]
+    return [
+        (fit(row.expires, 11) + fit(status, 10), vlist.style("overdue") if status != "active" else None),
+        (fit(row.code, 10) + " " + fit(row.customer_name, rest // 2) + " ", None),
+        (
+            fit(row.end_use + (f" — {row.status_reason}" if row.status_reason else ""), rest - rest // 2),
+            vlist.style("dim"),
+        ),
+    ]
 
 
 class AllowListsPane(Container):
@@ -180,7 +188,11 @@ class AllowListsPane(Container):
     def _head(self) -> None:
         what = f"filter: {self.filter.source}" if self.filter.source else "all grants"
         self.query_one("#grants-head", Static).update(
-            Text(one_line(f"Allow-lists — {self.vlist.total} ({what}), soonest expiry first · cap usage: 2 Schedule"), no_wrap=True))
+            Text(
+                one_line(f"Allow-lists — {self.vlist.total} ({what}), soonest expiry first · cap usage: 2 Schedule"),
+                no_wrap=True,
+            )
+        )
         self.app.sub_title = one_line(f"{self.vlist.total} grants ({what})")
 
     def action_by_customer(self) -> None:
@@ -203,8 +215,10 @@ class AllowListsPane(Container):
         title = Text(end="")
         title.append(action.capitalize(), style="bold")
         title.append(f" grant {row.id}: {one_line(row.code)} for {one_line(row.customer_name, 60)}")
-        self.app.push_screen(DecisionDialog(title, [], note_label="reason (required)", focus_note=True),
-                             lambda result: self._grant(row.id, action, result))
+        self.app.push_screen(
+            DecisionDialog(title, [], note_label="reason (required)", focus_note=True),
+            lambda result: self._grant(row.id, action, result),
+        )
 
     def _grant(self, grant_id: int, action: str, result: DialogResult | None) -> None:
         if result is None:
@@ -219,17 +233,21 @@ class AllowListsPane(Container):
 
 
 def render_decision(row: Any, width: int, vlist: VirtualList) -> list[Piece]:
-    return [(fit(f"#{row.id}", 8) + fit(row.decided_at[:16].replace("T", " "), 17), vlist.style("dim")),
-            (fit(row.request_id, 16) + " " + fit(row.officer, 12) + " ", None),
-            (fit(row.outcome, 16), BOLD),
-            (fit(f" → {row.status_after} {','.join(row.reasons)} {row.note}", max(0, width - 71)), None)]
+    return [
+        (fit(f"#{row.id}", 8) + fit(row.decided_at[:16].replace("T", " "), 17), vlist.style("dim")),
+        (fit(row.request_id, 16) + " " + fit(row.officer, 12) + " ", None),
+        (fit(row.outcome, 16), BOLD),
+        (fit(f" → {row.status_after} {','.join(row.reasons)} {row.note}", max(0, width - 71)), None),
+    ]
 
 
 def render_audit(row: Any, width: int, vlist: VirtualList) -> list[Piece]:
-    return [(fit(f"{row.seq}", 7) + fit(row.at[:19].replace("T", " "), 20), vlist.style("dim")),
-            (fit(row.officer, 12) + " ", None),
-            (fit(row.action, 16), BOLD),
-            (fit(f"{row.subject} {row.payload}", max(0, width - 55)), None)]
+    return [
+        (fit(f"{row.seq}", 7) + fit(row.at[:19].replace("T", " "), 20), vlist.style("dim")),
+        (fit(row.officer, 12) + " ", None),
+        (fit(row.action, 16), BOLD),
+        (fit(f"{row.subject} {row.payload}", max(0, width - 55)), None),
+    ]
 
 
 class HistoryPane(Container):
@@ -271,7 +289,8 @@ class HistoryPane(Container):
     def _head(self) -> None:
         label = "Decisions" if self.mode == "decisions" else "Audit chain"
         self.query_one("#history-head", Static).update(
-            Text(f"{label} — {self.vlist.total}, newest first · {self.verify_status} · t switches", no_wrap=True))
+            Text(f"{label} — {self.vlist.total}, newest first · {self.verify_status} · t switches", no_wrap=True)
+        )
 
     def action_toggle(self) -> None:
         self.mode = "audit" if self.mode == "decisions" else "decisions"
@@ -286,8 +305,11 @@ class HistoryPane(Container):
                 result = audit.verify(conn)
             finally:
                 conn.close()
-            status = (f"audit verify: OK, {result.count} entries, head {result.head_hash[:12]}" if result.ok
-                      else f"audit verify: FAILED at row {result.bad_seq}: {result.problem}")
+            status = (
+                f"audit verify: OK, {result.count} entries, head {result.head_hash[:12]}"
+                if result.ok
+                else f"audit verify: FAILED at row {result.bad_seq}: {result.problem}"
+            )
         except Exception as e:  # noqa: BLE001 - shown, not raised
             status = f"audit verify: could not run ({e})"
         self.app.call_from_thread(self._verified, status)

@@ -17,16 +17,24 @@ from permittui.domain.flags import CAP, COUNTERSIGN, EXPIRED_GRANT, RED_LINE, SC
 from permittui.errors import PermitError
 from permittui.store.findings import findings_for
 from permittui.store.queue import QueueRow, QueueSource
+from permittui.text import one_line
 from permittui.tui.actions import bindings
 from permittui.tui.deciding import Deciding
 from permittui.tui.detail import findings_text
-from permittui.text import one_line
-from permittui.tui.safe import fit
 from permittui.tui.lines import BOLD, Piece
+from permittui.tui.safe import fit
 from permittui.tui.vlist import VirtualList
 
-STATUS_SHORT = {"pending": "new", "info_requested": "info", "referred": "refd", "awaiting_countersign": "2nd",
-                "approved": "appr", "approved_with_conditions": "cond", "denied": "deny", "returned": "retd"}
+STATUS_SHORT = {
+    "pending": "new",
+    "info_requested": "info",
+    "referred": "refd",
+    "awaiting_countersign": "2nd",
+    "approved": "appr",
+    "approved_with_conditions": "cond",
+    "denied": "deny",
+    "returned": "retd",
+}
 NARROW = 120
 DETAIL_DELAY = 0.12
 READING_DELAY = 0.25
@@ -34,14 +42,23 @@ READING_DELAY = 0.25
 
 def flag_letters(row: QueueRow) -> str:
     bits = row.flags
-    return "".join(ch if on else "·" for ch, on in (
-        ("R", bits & RED_LINE), ("S", bits & SCREENING), ("C", bits & CAP), ("2", bits & COUNTERSIGN),
-        ("W", row.status == "awaiting_countersign"), ("X", bits & SUSPENDED_CUSTOMER), ("E", bits & EXPIRED_GRANT)))
+    return "".join(
+        ch if on else "·"
+        for ch, on in (
+            ("R", bits & RED_LINE),
+            ("S", bits & SCREENING),
+            ("C", bits & CAP),
+            ("2", bits & COUNTERSIGN),
+            ("W", row.status == "awaiting_countersign"),
+            ("X", bits & SUSPENDED_CUSTOMER),
+            ("E", bits & EXPIRED_GRANT),
+        )
+    )
 
 
 def columns(width: int) -> tuple[int, int, int, int]:
     """Widths of id, customer, entries, kind for a given list width."""
-    fixed = 2 + 1 + 6 + 1 + 7 + 1 + 4   # mark, days, flags, status (+ gaps)
+    fixed = 2 + 1 + 6 + 1 + 7 + 1 + 4  # mark, days, flags, status (+ gaps)
     idw = 16 if width >= 100 else 14
     kindw = 8 if width >= 70 else 0
     entriesw = 16 if width >= 90 else (10 if width >= 70 else 0)
@@ -69,11 +86,14 @@ def render_queue_row(row: QueueRow, width: int, vlist: VirtualList, day: dt.date
     plain += fit(row.customer_name, custw) + " "
     if entriesw:
         plain += fit(",".join(row.entries), entriesw) + " "
-    pieces: list[Piece] = [("* ", BOLD) if row.id in vlist.marks else ("  ", None), (plain, None),
-                           (fit(flag_letters(row), 7), vlist.style("alert") if row.flags & RED_LINE else None),
-                           (" " + fit(STATUS_SHORT.get(row.status, row.status[:4]), 4) + " ", None)]
+    pieces: list[Piece] = [
+        ("* ", BOLD) if row.id in vlist.marks else ("  ", None),
+        (plain, None),
+        (fit(flag_letters(row), 7), vlist.style("alert") if row.flags & RED_LINE else None),
+        (" " + fit(STATUS_SHORT.get(row.status, row.status[:4]), 4) + " ", None),
+    ]
     if left < 0:
-        pieces.append((fit(f"{left}d", 6), vlist.style("overdue")))   # overdue: negative days left, said in text too
+        pieces.append((fit(f"{left}d", 6), vlist.style("overdue")))  # overdue: negative days left, said in text too
     elif left <= DUE_SOON_DAYS:
         pieces.append((fit(f"{left}d~", 6), vlist.style("soon")))
     else:
@@ -111,11 +131,14 @@ class QueuePane(Deciding, Container):
         # Laid out before the first frame from the terminal's width, so that frame is final.
         width = self.app.size.width
         self.set_class(width < NARROW, "narrow")
-        self._head_width = (width if width < NARROW else width * 3 // 5) - 1   # the list's rows, less the bar
+        self._head_width = (width if width < NARROW else width * 3 // 5) - 1  # the list's rows, less the bar
         yield Static(header_text(self._head_width), id="queue-head")
-        yield VirtualList(lambda row, w, vl: render_queue_row(row, w, vl, self.day), id="queue-list",
-                          empty="No requests here (the filter may hide them: escape clears it).",
-                          markable=True)
+        yield VirtualList(
+            lambda row, w, vl: render_queue_row(row, w, vl, self.day),
+            id="queue-list",
+            empty="No requests here (the filter may hide them: escape clears it).",
+            markable=True,
+        )
         with VerticalScroll(id="detail"):
             yield Static(Text("Move to a request to see its findings."), id="detail-text")
 
@@ -146,18 +169,18 @@ class QueuePane(Deciding, Container):
 
     def _head(self) -> None:
         vl = self.vlist
-        width = vl.size.width - 1   # the list's last cell is its position bar
-        if vl.size.width and width != self._head_width:   # (a hidden pane has no width)
+        width = vl.size.width - 1  # the list's last cell is its position bar
+        if vl.size.width and width != self._head_width:  # (a hidden pane has no width)
             # A Static's update lays the screen out again: only when the columns changed.
             self._head_width = width
             self.query_one("#queue-head", Static).update(header_text(width))
-        self.app.sub_title = self.status_line()   # the title line redraws only when this changes
+        self.app.sub_title = self.status_line()  # the title line redraws only when this changes
 
     def status_line(self) -> str:
         vl = self.vlist
         marks = f" · {len(vl.marks)} marked" if vl.marks else ""
         what = f"filter: {self.filter.source}" if self.filter.source else "open requests"
-        total = f"≥{vl.total}" if vl.counting else str(vl.total)   # a slow filter is counted off the UI thread
+        total = f"≥{vl.total}" if vl.counting else str(vl.total)  # a slow filter is counted off the UI thread
         return f"{total} {what}{marks}"
 
     # ── detail ──────────────────────────────────────────────────────────────────────────────
@@ -216,7 +239,7 @@ class QueuePane(Deciding, Container):
 
     def _detail_ready(self, request_id: str, text: Text) -> None:
         target = self.query("#detail-text")
-        if request_id != self.detail_id or not target:   # moved on, or the console is closing
+        if request_id != self.detail_id or not target:  # moved on, or the console is closing
             return
         self._shown_id = request_id
         if self._reading_timer is not None:

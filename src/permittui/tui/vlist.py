@@ -14,16 +14,16 @@ from typing import Any
 from rich.style import Style
 from textual.geometry import Region
 from textual.message import Message
-from textual.widget import Widget
 from textual.strip import Strip
+from textual.widget import Widget
 
 from permittui.store.queue import PageSource
-from permittui.tui.lines import Piece, line_strip
 from permittui.tui.actions import bindings
+from permittui.tui.lines import Piece, line_strip
 
 PAGE = 128
 MAX_PAGES = 24
-STRIP_CACHE = 400   # rendered lines kept: flipping between pages (g/G, page up/down) repaints from here
+STRIP_CACHE = 400  # rendered lines kept: flipping between pages (g/G, page up/down) repaints from here
 
 RowRenderer = Callable[[Any, int, "VirtualList"], list[Piece]]
 
@@ -36,8 +36,15 @@ class VirtualList(Widget, can_focus=True):
     arrives), and its scrolling machinery ran on every page."""
 
     BINDINGS = bindings("list")
-    COMPONENT_CLASSES = {"vlist--cursor", "vlist--marked", "vlist--overdue", "vlist--soon", "vlist--dim",
-                         "vlist--alert", "vlist--thumb"}
+    COMPONENT_CLASSES = {
+        "vlist--cursor",
+        "vlist--marked",
+        "vlist--overdue",
+        "vlist--soon",
+        "vlist--dim",
+        "vlist--alert",
+        "vlist--thumb",
+    }
     DEFAULT_CSS = """
     VirtualList { height: 1fr; }
     VirtualList > .vlist--cursor { background: $block-cursor-background; color: $block-cursor-foreground;
@@ -68,15 +75,16 @@ class VirtualList(Widget, can_focus=True):
             super().__init__()
             self.vlist, self.row = vlist, row
 
-    def __init__(self, render_row: RowRenderer, *, empty: str = "nothing here", id: str | None = None,
-                 markable: bool = False) -> None:
+    def __init__(
+        self, render_row: RowRenderer, *, empty: str = "nothing here", id: str | None = None, markable: bool = False
+    ) -> None:
         super().__init__(id=id)
         self.render_row = render_row
         self.empty_text = empty
         self.markable = markable
         self.source: PageSource | None = None
         self.cursor = 0
-        self.top = 0   # the row in the first line
+        self.top = 0  # the row in the first line
         self._prefetching = False
         self.total = 0
         self.counting = False
@@ -127,7 +135,7 @@ class VirtualList(Widget, can_focus=True):
             return
         self.counting = False
         self.total = n
-        self.refresh()   # the position bar's thumb shrinks to the true count
+        self.refresh()  # the position bar's thumb shrinks to the true count
         self.post_message(self.Counted(self))
 
     def ensure_counted(self) -> None:
@@ -197,9 +205,14 @@ class VirtualList(Widget, can_focus=True):
         widget's own style walks its ancestors: it was a third of a page's render)."""
         if self._styles is None:
             base = self.rich_style
-            self._styles = {"base": base, "thumb": base + self._component_style("thumb"),
-                            **{name: self._component_style(name) for name in ("cursor", "marked", "overdue", "soon",
-                                                                             "dim", "alert")}}
+            self._styles = {
+                "base": base,
+                "thumb": base + self._component_style("thumb"),
+                **{
+                    name: self._component_style(name)
+                    for name in ("cursor", "marked", "overdue", "soon", "dim", "alert")
+                },
+            }
         return self._styles
 
     def notify_style_update(self) -> None:
@@ -209,7 +222,7 @@ class VirtualList(Widget, can_focus=True):
             return
         after = self._line_styles()
         if {k: v for k, v in before.items() if k != "cursor"} != {k: v for k, v in after.items() if k != "cursor"}:
-            self._strips.clear()      # a new theme: every line again
+            self._strips.clear()  # a new theme: every line again
         else:
             # Focus came or went (the cursor's style follows it), or the pane was shown again:
             # only the cursor's line is drawn anew.
@@ -264,8 +277,9 @@ class VirtualList(Widget, can_focus=True):
 
     def _strip(self, pieces: list[Piece], width: int, bar: bool, cursor: bool) -> Strip:
         styles = self._line_styles()
-        return line_strip(pieces, width, styles["base"], styles["cursor"] if cursor else None,
-                          styles["thumb"] if bar else None)
+        return line_strip(
+            pieces, width, styles["base"], styles["cursor"] if cursor else None, styles["thumb"] if bar else None
+        )
 
     def on_resize(self) -> None:
         self._scroll_cursor_into_view()
@@ -300,7 +314,7 @@ class VirtualList(Widget, can_focus=True):
         """Repaint one row: its text only, not the scrollbar beside it (bytes over SSH)."""
         y = index - self.top
         if 0 <= y < self.size.height:
-            self.refresh(Region(0, y, max(1, self.size.width - 1), 1))   # not the position bar
+            self.refresh(Region(0, y, max(1, self.size.width - 1), 1))  # not the position bar
 
     def _scroll_cursor_into_view(self) -> bool:
         """Scroll so the cursor shows; True when the view moved (and so repaints)."""
@@ -309,7 +323,7 @@ class VirtualList(Widget, can_focus=True):
             return self._scroll_to(self.cursor)
         if self.cursor >= self.top + height:
             return self._scroll_to(self.cursor - height + 1)
-        top = max(0, min(self.top, self.total - height))   # fewer rows than before: no gap below
+        top = max(0, min(self.top, self.total - height))  # fewer rows than before: no gap below
         return top != self.top and self._scroll_to(top)
 
     def _scroll_to(self, top: int) -> bool:

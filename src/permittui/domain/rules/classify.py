@@ -11,8 +11,7 @@ from typing import Any
 from permittui.domain.models import Evaluation, Record, Request, ScheduleEntry
 from permittui.domain.screening_names import fold
 
-
-END_USE_METRIC = "end_use_category"   # a declared category, not a measurement: never "missing"
+END_USE_METRIC = "end_use_category"  # a declared category, not a measurement: never "missing"
 
 
 class Triggered(Record):
@@ -45,9 +44,21 @@ class RedLine(Record):
         self._init(locals())
 
 
-_UNIT_ALIASES = {"flop": "operations", "flops": "operations", "ops": "operations", "operations": "operations",
-                 "%": "percent", "pct": "percent", "fraction": "fraction", "ratio": "x", "x": "x",
-                 "times": "x", "h": "hours", "hr": "hours", "hours": "hours"}
+_UNIT_ALIASES = {
+    "flop": "operations",
+    "flops": "operations",
+    "ops": "operations",
+    "operations": "operations",
+    "%": "percent",
+    "pct": "percent",
+    "fraction": "fraction",
+    "ratio": "x",
+    "x": "x",
+    "times": "x",
+    "h": "hours",
+    "hr": "hours",
+    "hours": "hours",
+}
 
 
 _OPS = {">": op.gt, ">=": op.ge, "<": op.lt, "<=": op.le, "==": op.eq, "!=": op.ne}
@@ -63,7 +74,7 @@ def _unit(unit: str | None) -> str | None:
 def compare(value: Any, operator: str, threshold: Any) -> bool | None:
     """True/False when comparable; None when the types don't allow a comparison."""
     if isinstance(value, float) and math.isnan(value):
-        return None                     # "NaN" crosses no threshold and is below none: not compared
+        return None  # "NaN" crosses no threshold and is below none: not compared
     if operator == "in":
         if not isinstance(threshold, (list, tuple)) or isinstance(value, (list, dict)):
             return None
@@ -127,32 +138,47 @@ def classify(request: Request, entries: dict[str, ScheduleEntry]) -> tuple[list[
                     not_evaluated.append(entry.code)
             continue
         if result.unit is not None and _unit(result.unit) != _unit(t.unit):
-            notes.append(MetricNote(entry.code, t.metric,
-                                    f"reported in {result.unit!r}, threshold is in {t.unit!r}: not compared"))
+            notes.append(
+                MetricNote(
+                    entry.code, t.metric, f"reported in {result.unit!r}, threshold is in {t.unit!r}: not compared"
+                )
+            )
             continue
         crossed = compare(result.value, t.operator, t.value)
         if crossed is None:
-            notes.append(MetricNote(entry.code, t.metric,
-                                    f"value {_fmt(result.value)!r} can't be compared with {t.operator} {_fmt(t.value)}"))
+            notes.append(
+                MetricNote(
+                    entry.code,
+                    t.metric,
+                    f"value {_fmt(result.value)!r} can't be compared with {t.operator} {_fmt(t.value)}",
+                )
+            )
         elif crossed:
             reason = f"{t.metric} = {_fmt(result.value)} {t.operator} {_fmt(t.value)} {t.unit}"
             prev = triggered.get(entry.code)
             if prev is None or prev.reason == "requested":
-                triggered[entry.code] = Triggered(entry.code, entry.trigger, reason,
-                                                  entry.review_window_days, entry.countersign)
+                triggered[entry.code] = Triggered(
+                    entry.code, entry.trigger, reason, entry.review_window_days, entry.countersign
+                )
     for metric in results:
         if metric not in measured:
             notes.append(MetricNote("", metric, "no schedule entry measures this metric: not compared"))
     if request.kind == "release" and not request.evaluations:
         notes.append(MetricNote("", "", "a release request with no evaluation results: no threshold compared"))
     elif not_evaluated:
-        notes.append(MetricNote("", "", f"no result reported for the thresholds of {len(not_evaluated)} other"
-                                        f" entries: {', '.join(sorted(not_evaluated))}"))
+        notes.append(
+            MetricNote(
+                "",
+                "",
+                f"no result reported for the thresholds of {len(not_evaluated)} other"
+                f" entries: {', '.join(sorted(not_evaluated))}",
+            )
+        )
     return sorted(triggered.values(), key=lambda t: t.code), notes
 
 
-_WORD = re.compile(r"[^\W_]+")          # letters and digits, any script
-_HIDDEN = "[\u00ad\u034f\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"   # beyond ASCII
+_WORD = re.compile(r"[^\W_]+")  # letters and digits, any script
+_HIDDEN = "[\u00ad\u034f\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"  # beyond ASCII
 
 
 @functools.lru_cache(maxsize=1024)
@@ -164,7 +190,7 @@ def _words(text: str, hidden: str = "") -> str:
     """Text as " word word ... ": folded (case, diacritics, Cyrillic look-alikes), with hyphens,
     punctuation and line breaks as spaces, so "Lethal-Autonomous" and "lethal\nautonomous" both
     read " lethal autonomous ". Invisible characters become `hidden`."""
-    if not text.isascii():   # compiled (re's cache) only for text that may hide something
+    if not text.isascii():  # compiled (re's cache) only for text that may hide something
         text = re.sub(_HIDDEN, hidden, text)
     return " " + " ".join(_WORD.findall(fold(text))) + " "
 

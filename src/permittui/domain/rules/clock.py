@@ -15,7 +15,7 @@ class Clock(MutableRecord):
     window_days: int
     window_from: str
     paused_days: int
-    pauses: list[tuple[str, str | None]]   # (from, to or None if ongoing)
+    pauses: list[tuple[str, str | None]]  # (from, to or None if ongoing)
     due: str
     days_left: int
     referral_due: str | None
@@ -23,11 +23,21 @@ class Clock(MutableRecord):
     stopped_on: str | None
     referral_days_left: int | None
 
-    def __init__(self, registered: str, window_days: int, window_from: str, paused_days: int,
-                 pauses: list[tuple[str, str | None]] | None = None, due: str = "", days_left: int = 0,
-                 referral_due: str | None = None, stopped: bool = False, stopped_on: str | None = None,
-                 referral_days_left: int | None = None) -> None:
-        pauses = [] if pauses is None else pauses   # a new list each, as field(default_factory=list) gave
+    def __init__(
+        self,
+        registered: str,
+        window_days: int,
+        window_from: str,
+        paused_days: int,
+        pauses: list[tuple[str, str | None]] | None = None,
+        due: str = "",
+        days_left: int = 0,
+        referral_due: str | None = None,
+        stopped: bool = False,
+        stopped_on: str | None = None,
+        referral_days_left: int | None = None,
+    ) -> None:
+        pauses = [] if pauses is None else pauses  # a new list each, as field(default_factory=list) gave
         self._init(locals())
 
     def explain(self) -> str:
@@ -39,8 +49,11 @@ class Clock(MutableRecord):
         parts.append(f"due {self.due}")
         if self.stopped:
             on = f" on {self.stopped_on}" if self.stopped_on else ""
-            late = (f", {-self.days_left} day{'s' if self.days_left != -1 else ''} late" if self.days_left < 0
-                    else " in time")
+            late = (
+                f", {-self.days_left} day{'s' if self.days_left != -1 else ''} late"
+                if self.days_left < 0
+                else " in time"
+            )
             parts.append(f"decided{on}{late}: the clock has stopped")
         elif self.days_left < 0:
             parts.append(f"OVERDUE by {-self.days_left} day{'s' if self.days_left != -1 else ''}")
@@ -52,15 +65,30 @@ class Clock(MutableRecord):
         return "; ".join(parts)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"registered": self.registered, "due": self.due, "days_left": self.days_left,
-                "paused_days": self.paused_days, "window_days": self.window_days, "window_from": self.window_from,
-                "pauses": [{"from": a, "to": b} for a, b in self.pauses], "referral_due": self.referral_due,
-                "referral_days_left": self.referral_days_left, "stopped": self.stopped,
-                "stopped_on": self.stopped_on, "explanation": self.explain()}
+        return {
+            "registered": self.registered,
+            "due": self.due,
+            "days_left": self.days_left,
+            "paused_days": self.paused_days,
+            "window_days": self.window_days,
+            "window_from": self.window_from,
+            "pauses": [{"from": a, "to": b} for a, b in self.pauses],
+            "referral_due": self.referral_due,
+            "referral_days_left": self.referral_days_left,
+            "stopped": self.stopped,
+            "stopped_on": self.stopped_on,
+            "explanation": self.explain(),
+        }
 
 
-def compute_clock(registered: str, triggered: list[Triggered], events: list[dict[str, Any]], today: str,
-                  status: str, referral_due: str | None = None) -> Clock:
+def compute_clock(
+    registered: str,
+    triggered: list[Triggered],
+    events: list[dict[str, Any]],
+    today: str,
+    status: str,
+    referral_due: str | None = None,
+) -> Clock:
     """Pauses come from the event log: a status of info_requested opens one, any other closes it.
 
     An open pause counts up to today (the due date moves while the applicant hasn't answered).
@@ -89,6 +117,16 @@ def compute_clock(registered: str, triggered: list[Triggered], events: list[dict
     paused = sum(max(0, days_between(a, b or end)) for a, b in pauses)
     due = add_days(registered, window + paused)
     referral = referral_due if status == "referred" else None
-    return Clock(registered, window, window_from, paused, pauses, due, days_between(end, due),
-                 referral, closed, stopped_on if closed else None,
-                 days_between(today, referral) if referral else None)
+    return Clock(
+        registered,
+        window,
+        window_from,
+        paused,
+        pauses,
+        due,
+        days_between(end, due),
+        referral,
+        closed,
+        stopped_on if closed else None,
+        days_between(today, referral) if referral else None,
+    )

@@ -9,8 +9,8 @@ from permittui.domain.models import Record
 from permittui.domain.screening_names import fold
 
 FAVOURABLE = {"approve", "approve-with-conditions"}
-UNFAVOURABLE = {"deny"}          # a return without action is not a ruling on the merits
-SIMILAR_END_USE = 0.6            # another customer's case counts only with an end use this similar
+UNFAVOURABLE = {"deny"}  # a return without action is not a ruling on the merits
+SIMILAR_END_USE = 0.6  # another customer's case counts only with an end use this similar
 # Essentially identical: the same entries, and end uses alike both as sets of words (token-set
 # ratio) and as text (plain ratio, so that a short vague end use isn't "identical" to every longer
 # one that contains its words). Whoever the customer: consistency is across customers.
@@ -18,8 +18,12 @@ IDENTICAL_WORDS = 0.85
 IDENTICAL_TEXT = 0.70
 
 # The decision a request's status records, for comparing a decided request with its precedents.
-STATUS_OUTCOME = {"approved": "approve", "approved_with_conditions": "approve-with-conditions", "denied": "deny",
-                  "returned": "return"}
+STATUS_OUTCOME = {
+    "approved": "approve",
+    "approved_with_conditions": "approve-with-conditions",
+    "denied": "deny",
+    "returned": "return",
+}
 
 
 class PastCase(Record):
@@ -30,8 +34,9 @@ class PastCase(Record):
     outcome: str
     decided_at: str
 
-    def __init__(self, request_id: str, customer_id: str, entries: tuple[str, ...], end_use: str, outcome: str,
-                 decided_at: str) -> None:
+    def __init__(
+        self, request_id: str, customer_id: str, entries: tuple[str, ...], end_use: str, outcome: str, decided_at: str
+    ) -> None:
         self._init(locals())
 
 
@@ -42,8 +47,9 @@ class Precedent(Record):
     decided_at: str
     identical: bool
 
-    def __init__(self, request_id: str, outcome: str, similarity: float, decided_at: str,
-                 identical: bool = False) -> None:
+    def __init__(
+        self, request_id: str, outcome: str, similarity: float, decided_at: str, identical: bool = False
+    ) -> None:
         self._init(locals())
 
 
@@ -101,8 +107,14 @@ def contrary_warning(precedents: list[Precedent], outcome: str) -> str | None:
     return f"an essentially identical case was decided the other way: {ids}"
 
 
-def precedents(customer_id: str, entries: tuple[str, ...], end_use: str, cases: list[PastCase],
-               limit: int = 5, outcome: str | None = None) -> tuple[list[Precedent], str | None]:
+def precedents(
+    customer_id: str,
+    entries: tuple[str, ...],
+    end_use: str,
+    cases: list[PastCase],
+    limit: int = 5,
+    outcome: str | None = None,
+) -> tuple[list[Precedent], str | None]:
     """The `limit` most similar relevant cases (the same customer, or the same entry with a similar
     end use), and a warning: against `outcome` when the request is decided (or a decision is
     proposed); else when essentially identical cases went both ways."""
@@ -114,11 +126,18 @@ def precedents(customer_id: str, entries: tuple[str, ...], end_use: str, cases: 
         if not same and not wanted & theirs:
             continue
         text = fold(c.end_use)
-        words = token_set_ratio(mine, text)     # once a case: relevance, similarity and identity share it
+        words = token_set_ratio(mine, text)  # once a case: relevance, similarity and identity share it
         if not same and words / 100 < SIMILAR_END_USE:
             continue
-        found.append(Precedent(c.request_id, c.outcome, _similarity(words, wanted, theirs, same), c.decided_at,
-                               _identical(words, lambda: ratio(mine, text), wanted, theirs)))
+        found.append(
+            Precedent(
+                c.request_id,
+                c.outcome,
+                _similarity(words, wanted, theirs, same),
+                c.decided_at,
+                _identical(words, lambda: ratio(mine, text), wanted, theirs),
+            )
+        )
     ranked = sorted(found, key=lambda p: (not p.identical, -p.similarity, p.request_id))
     if outcome is not None and _side(outcome) is not None:
         return ranked[:limit], contrary_warning(ranked, outcome)
@@ -182,7 +201,7 @@ def token_set_ratio(a: str, b: str) -> float:
         return 0
     intersect = tokens_a & tokens_b
     diff_ab, diff_ba = tokens_a - tokens_b, tokens_b - tokens_a
-    if intersect and (not diff_ab or not diff_ba):     # one is part of the other
+    if intersect and (not diff_ab or not diff_ba):  # one is part of the other
         return 100
     ab, ba = " ".join(sorted(diff_ab)), " ".join(sorted(diff_ba))
     sect_len = len(" ".join(intersect))

@@ -10,9 +10,16 @@ from permittui.domain.rules.classify import classify, red_lines
 from permittui.domain.rules.due import due_date
 
 
-def queue_state(request: Request, entries: dict[str, ScheduleEntry], *, vetting: str, paused_days: int,
-                screening_open: bool = False, caps_full: Container[str] = frozenset(),
-                expired_grant: bool = False) -> tuple[str, int]:
+def queue_state(
+    request: Request,
+    entries: dict[str, ScheduleEntry],
+    *,
+    vetting: str,
+    paused_days: int,
+    screening_open: bool = False,
+    caps_full: Container[str] = frozenset(),
+    expired_grant: bool = False,
+) -> tuple[str, int]:
     triggered, _ = classify(request, entries)
     bits = 0
     if red_lines(request, entries, triggered):

@@ -44,10 +44,10 @@ from typing import TextIO
 
 from permittui.errors import BadInput, Refused
 from permittui.identity import Officer, current_officer
-from permittui.store.generate.vocab import WRITER_PROCESS_FROM
-from permittui.store.generate.progress import _Progress
-from permittui.store.generate.writer import _remove
 from permittui.store.generate.planner import _Generator
+from permittui.store.generate.progress import _Progress
+from permittui.store.generate.vocab import WRITER_PROCESS_FROM
+from permittui.store.generate.writer import _remove
 
 
 @dataclass
@@ -62,14 +62,24 @@ class GenerateResult:
     seconds: float
 
     def __str__(self) -> str:
-        return (f"generated {self.path}: {self.requests:,} requests ({self.open:,} open), {self.customers:,}"
-                f" customers, {self.decisions:,} decisions, {self.grants:,} grants, {self.audit:,} audit entries"
-                f" in {self.seconds:.1f}s")
+        return (
+            f"generated {self.path}: {self.requests:,} requests ({self.open:,} open), {self.customers:,}"
+            f" customers, {self.decisions:,} decisions, {self.grants:,} grants, {self.audit:,} audit entries"
+            f" in {self.seconds:.1f}s"
+        )
 
 
-def generate(path: Path | str, n: int, *, seed: int = 1, force: bool = False, officer: Officer | None = None,
-             progress: bool | None = None, out: TextIO | None = None,
-             writer_process: bool | None = None) -> GenerateResult:
+def generate(
+    path: Path | str,
+    n: int,
+    *,
+    seed: int = 1,
+    force: bool = False,
+    officer: Officer | None = None,
+    progress: bool | None = None,
+    out: TextIO | None = None,
+    writer_process: bool | None = None,
+) -> GenerateResult:
     """Write a synthetic database of `n` requests at `path` and print a one-line summary.
 
     Refused if a file is there, unless force. The database is built under a temporary name beside
@@ -111,7 +121,15 @@ def generate(path: Path | str, n: int, *, seed: int = 1, force: bool = False, of
     finally:
         if collecting:
             gc.enable()
-    result = GenerateResult(path, n, counts["open"], counts["customers"], counts["decisions"], counts["grants"],
-                            counts["audit"], time.monotonic() - started)
+    result = GenerateResult(
+        path,
+        n,
+        counts["open"],
+        counts["customers"],
+        counts["decisions"],
+        counts["grants"],
+        counts["audit"],
+        time.monotonic() - started,
+    )
     print(result, file=out or sys.stdout)
     return result

@@ -6,18 +6,25 @@ from __future__ import annotations
 import heapq
 import random
 from array import array
-from math import sqrt
 from json.encoder import encode_basestring as _jstr  # what json.dumps(ensure_ascii=False) uses
+from math import sqrt
 from typing import Any
 
 from permittui.domain import flags as F
 from permittui.domain import lifecycle
 from permittui.errors import BadInput, Refused
-from permittui.store.rows import dumps
+from permittui.store.generate.helpers import _CS, _DEC, _REG
 from permittui.store.generate.vocab import (
-    OFFICERS, INSPECTORS, CODE_FIT, PROGRAMMES, OPEN_TARGETS, OUTCOME_CUTS, RED_LINE_REASON, PRE_STEP
+    CODE_FIT,
+    INSPECTORS,
+    OFFICERS,
+    OPEN_TARGETS,
+    OUTCOME_CUTS,
+    PRE_STEP,
+    PROGRAMMES,
+    RED_LINE_REASON,
 )
-from permittui.store.generate.helpers import _REG, _DEC, _CS
+from permittui.store.rows import dumps
 
 
 class _DecisionsMixin:
@@ -31,10 +38,10 @@ class _DecisionsMixin:
         self.g_cust, self.g_code, self.g_tkey = array("i", [0]), array("b", [0]), array("i", [0])
         self.g_granted, self.g_expires, self.g_decision = array("i", [0]), array("i", [0]), array("q", [0])
         self.g_conds: list[str] = [""]
-        self.grant_ops: list[tuple] = []          # for the writer: (id, ...) new, (id, expires, ...) extended
-        self.grant_by_key: dict[int, int] = {}     # (customer, entry, text key) packed -> grant id
-        self.expiring: dict[int, list[int]] = {}   # expiry week -> renewable grant ids (stale ones skipped)
-        self.renewing: dict[int, int] = {}         # grant id -> day until which a renewal is pending
+        self.grant_ops: list[tuple] = []  # for the writer: (id, ...) new, (id, expires, ...) extended
+        self.grant_by_key: dict[int, int] = {}  # (customer, entry, text key) packed -> grant id
+        self.expiring: dict[int, list[int]] = {}  # expiry week -> renewable grant ids (stale ones skipped)
+        self.renewing: dict[int, int] = {}  # grant id -> day until which a renewal is pending
         # Cap usage as planned: per capped entry, holder -> held until; a heap drops lapsed holders.
         self.holders: dict[str, dict[int, int]] = {c: {} for c in self.cap}
         self.holder_heap: dict[str, list[tuple[int, int]]] = {c: [] for c in self.cap}
@@ -50,15 +57,17 @@ class _DecisionsMixin:
                 validity = self.validity[code]
                 expires = self.first_day + rng.randint(-30, validity - 20)
                 tkey = self.code_idx[code] * PROGRAMMES + rng.randrange(PROGRAMMES)
-                self._new_grant(ci, code, tkey, expires - validity, expires, self._conditions([code], "access", rng)[0],
-                                None)
+                self._new_grant(
+                    ci, code, tkey, expires - validity, expires, self._conditions([code], "access", rng)[0], None
+                )
                 if code in self.holders:
                     self._hold(code, ci, expires)
                 added += 1
         self.backdated.audit("import.grants", "allow-list.generated", {"file": "allow-list.generated", "added": added})
 
-    def _new_grant(self, ci: int, code: str, tkey: int, granted: int, expires: int, conds: str,
-                   decision: int | None) -> int:
+    def _new_grant(
+        self, ci: int, code: str, tkey: int, granted: int, expires: int, conds: str, decision: int | None
+    ) -> int:
         gid = len(self.g_cust)
         self.g_cust.append(ci)
         self.g_code.append(self.code_idx[code])
@@ -69,7 +78,7 @@ class _DecisionsMixin:
         self.g_conds.append(conds)
         self.grant_ops.append((gid, ci, code, tkey, granted, expires, conds, decision))
         self.grant_by_key[(ci * 64 + self.code_idx[code]) * 65536 + tkey] = gid
-        if self.trigger[code] == "licence_required":        # a licence is renewed; a clearance is not
+        if self.trigger[code] == "licence_required":  # a licence is renewed; a clearance is not
             self.expiring.setdefault(expires // 7, []).append(gid)
         return gid
 
@@ -105,11 +114,18 @@ class _DecisionsMixin:
                 old = self.g_expires[gid]
                 before = self.g_decision[gid]
                 # The grant row before, as decisions._write_grants records it (dumps of the row, in order).
-                changes.append((decision_id, gid, (
-                    f'{{"id":{gid},"customer_id":{_jstr(self.cust_ids[ci])},"code":{_jstr(code)},'
-                    f'"end_use":{_jstr(self._end_use(ci, tkey)[1])},"conditions":{_jstr(self.g_conds[gid])},'
-                    f'"granted":"{self.day(self.g_granted[gid])}","expires":"{self.day(old)}","status":"active",'
-                    f'"decision_id":{before or "null"},"status_reason":""}}')))
+                changes.append(
+                    (
+                        decision_id,
+                        gid,
+                        (
+                            f'{{"id":{gid},"customer_id":{_jstr(self.cust_ids[ci])},"code":{_jstr(code)},'
+                            f'"end_use":{_jstr(self._end_use(ci, tkey)[1])},"conditions":{_jstr(self.g_conds[gid])},'
+                            f'"granted":"{self.day(self.g_granted[gid])}","expires":"{self.day(old)}","status":"active",'
+                            f'"decision_id":{before or "null"},"status_reason":""}}'
+                        ),
+                    )
+                )
                 expires = (day if day > old else old) + validity
                 self.g_expires[gid], self.g_conds[gid], self.g_decision[gid] = expires, conds, decision_id
                 self.grant_ops.append((gid, expires, conds, decision_id))
@@ -147,44 +163,95 @@ class _DecisionsMixin:
         db.executemany(f"UPDATE requests SET flags = flags | {F.EXPIRED_GRANT} WHERE rowid = ?", lapsed)
 
     # ── decisions ──
-    def _rule(self, kind: str, status: str, red: tuple[str, ...], cs_codes: tuple[str, ...], caps: tuple[str, ...],
-              ci: int, outcome: str, reasons: bool, conds: bool, override: bool, inspector: bool) -> Any:
+    def _rule(
+        self,
+        kind: str,
+        status: str,
+        red: tuple[str, ...],
+        cs_codes: tuple[str, ...],
+        caps: tuple[str, ...],
+        ci: int,
+        outcome: str,
+        reasons: bool,
+        conds: bool,
+        override: bool,
+        inspector: bool,
+    ) -> Any:
         """lifecycle.rule, once per distinct situation (its answer depends on nothing else):
         (status after, needs countersign, why_countersign as JSON, override) or False if refused."""
         key = (kind, status, red, cs_codes, caps, self.cust_state[ci], outcome, reasons, conds, override, inspector)
         ruling = self._ruling_cache.get(key)
         if ruling is None:
-            facts = lifecycle.Facts("REQ", kind, status, red_line_codes=list(red), countersign_codes=list(cs_codes),
-                                    caps_reached=list(caps), customer_suspended=self.cust_vetting[ci] == "suspended",
-                                    screening_open=self.cust_screen_open[ci],
-                                    screening_confirmed=self.cust_screen_confirmed[ci])
+            facts = lifecycle.Facts(
+                "REQ",
+                kind,
+                status,
+                red_line_codes=list(red),
+                countersign_codes=list(cs_codes),
+                caps_reached=list(caps),
+                customer_suspended=self.cust_vetting[ci] == "suspended",
+                screening_open=self.cust_screen_open[ci],
+                screening_confirmed=self.cust_screen_confirmed[ci],
+            )
             try:
-                r = lifecycle.rule(facts, outcome, reasons=["R"] if reasons else [], conditions=["C"] if conds else [],
-                                   override=override, inspector="I" if inspector else None)
-                ruling = (r.status_after, r.needs_countersign, "[" + ",".join(map(_jstr, r.why_countersign)) + "]",
-                          int(r.override))
+                r = lifecycle.rule(
+                    facts,
+                    outcome,
+                    reasons=["R"] if reasons else [],
+                    conditions=["C"] if conds else [],
+                    override=override,
+                    inspector="I" if inspector else None,
+                )
+                ruling = (
+                    r.status_after,
+                    r.needs_countersign,
+                    "[" + ",".join(map(_jstr, r.why_countersign)) + "]",
+                    int(r.override),
+                )
             except (Refused, BadInput):
                 ruling = False
             self._ruling_cache[key] = ruling
         return ruling
 
-    def _decide(self, rid: str, kind: str, ci: int, red: tuple[str, ...], cs_codes: tuple[str, ...],
-                grant_codes: list[str], caps: tuple[str, ...], reg: int, window: int, cuts: tuple, tkey: int,
-                rng: random.Random, vague: bool) -> tuple[str, int, int | None, int, str | None, int, int]:
+    def _decide(
+        self,
+        rid: str,
+        kind: str,
+        ci: int,
+        red: tuple[str, ...],
+        cs_codes: tuple[str, ...],
+        grant_codes: list[str],
+        caps: tuple[str, ...],
+        reg: int,
+        window: int,
+        cuts: tuple,
+        tkey: int,
+        rng: random.Random,
+        vague: bool,
+    ) -> tuple[str, int, int | None, int, str | None, int, int]:
         """Plan this request's decisions into the day buckets; return its state as of today:
         (status, version, paused_since, paused_days, assignee, day and second of the last change)."""
         random_ = rng.random
         buckets, first, tie = self.buckets, self.first_day, self.tie
-        reg_secs = 25200 + int(random_() * 17880)                     # registered in the morning, 7:00-11:58
+        reg_secs = 25200 + int(random_() * 17880)  # registered in the morning, 7:00-11:58
         bucket = buckets[reg - first]
         if bucket is None:
             bucket = buckets[reg - first] = []
         bucket.append((reg_secs, next(tie), (_REG, rid)))
         age = self.last_day - reg
         # Still open? Likely when young, seldom once the window is long past.
-        p_open = (0.9 if age < cuts[0] else 0.35 if age < cuts[1] else 0.1 if age < cuts[2]
-                  else 0.01 if age < cuts[3] else 0.001)
-        target = OPEN_TARGETS[int(random_() * 10)] if random_() < p_open else None   # None: decided
+        p_open = (
+            0.9
+            if age < cuts[0]
+            else 0.35
+            if age < cuts[1]
+            else 0.1
+            if age < cuts[2]
+            else 0.01
+            if age < cuts[3]
+            else 0.001
+        )
+        target = OPEN_TARGETS[int(random_() * 10)] if random_() < p_open else None  # None: decided
         # The outcome the officer reaches.
         override = False
         group = None
@@ -192,9 +259,9 @@ class _DecisionsMixin:
         state = self.cust_state[ci]
         if red:
             outcome = "deny"
-        elif state & 4:                  # a confirmed restricted party
+        elif state & 4:  # a confirmed restricted party
             outcome, group = "deny", "deny-listed"
-        elif state & 1:                  # suspended
+        elif state & 1:  # suspended
             outcome, group = ("deny", "deny-party") if x < 0.85 else ("return", None)
         elif vague:
             outcome = "return" if x < 0.6 else "deny"
@@ -203,8 +270,15 @@ class _DecisionsMixin:
             override = outcome == "approve"
         else:
             cut = OUTCOME_CUTS[kind]
-            outcome = ("approve" if x < cut[0] else "approve-with-conditions" if x < cut[1]
-                       else "deny" if x < cut[2] else "return")
+            outcome = (
+                "approve"
+                if x < cut[0]
+                else "approve-with-conditions"
+                if x < cut[1]
+                else "deny"
+                if x < cut[2]
+                else "return"
+            )
         if kind == "release" and group is None and not vague and (outcome == "approve" or outcome == "deny"):
             group = outcome + "-release"
         # An earlier step: a request for information, or a referral to an inspector.
@@ -239,7 +313,7 @@ class _DecisionsMixin:
                 pre = None
         else:
             pre_day = reg + int(random_() * (age + 1)) if pre else None
-            final_day = reg + int(random_() * (age + 1))                # for awaiting_countersign
+            final_day = reg + int(random_() * (age + 1))  # for awaiting_countersign
         status, version, paused_since, paused = "pending", 1, None, 0
         upd_day, upd_secs = reg, reg_secs
         assignee = None
@@ -247,17 +321,38 @@ class _DecisionsMixin:
             inspector = INSPECTORS[int(random_() * len(INSPECTORS))] if pre == "refer" else None
             options = self.reason_options[pre]
             reasons_j, reasons = options[int(random_() * len(options))]
-            ruling = self._rule(kind, status, red, cs_codes, caps, ci, pre, bool(reasons), False, False,
-                                inspector is not None)
+            ruling = self._rule(
+                kind, status, red, cs_codes, caps, ci, pre, bool(reasons), False, False, inspector is not None
+            )
             secs = 43200 + int(random_() * 18000)
             notes = self.notes[pre]
             bucket = buckets[pre_day - first]
             if bucket is None:
                 bucket = buckets[pre_day - first] = []
-            bucket.append((secs, next(tie), (
-                _DEC, rid, pre, reasons_j, "[]", notes[int(random_() * len(notes))], officer, status, ruling[0],
-                version, inspector, self._days[pre_day + 30 - self.base_ord] if pre == "refer" else None, 0,
-                ruling[2], None, None)))
+            bucket.append(
+                (
+                    secs,
+                    next(tie),
+                    (
+                        _DEC,
+                        rid,
+                        pre,
+                        reasons_j,
+                        "[]",
+                        notes[int(random_() * len(notes))],
+                        officer,
+                        status,
+                        ruling[0],
+                        version,
+                        inspector,
+                        self._days[pre_day + 30 - self.base_ord] if pre == "refer" else None,
+                        0,
+                        ruling[2],
+                        None,
+                        None,
+                    ),
+                )
+            )
             version += 1
             status = ruling[0]
             upd_day, upd_secs = pre_day, secs
@@ -274,8 +369,10 @@ class _DecisionsMixin:
             conds_j = self._conditions(grant_codes, kind, rng)[0]
             has_conds = True
         if red:
-            reasons = sorted({RED_LINE_REASON[self.category[c]] for c in red if self.category[c] in RED_LINE_REASON}
-                             & self.reason_codes)
+            reasons = sorted(
+                {RED_LINE_REASON[self.category[c]] for c in red if self.category[c] in RED_LINE_REASON}
+                & self.reason_codes
+            )
             if reasons:
                 reasons_j = dumps(reasons)
             else:
@@ -284,7 +381,7 @@ class _DecisionsMixin:
             options = self.reason_options.get(group or outcome) or self.reason_options["deny"]
             reasons_j, reasons = options[int(random_() * len(options))]
         ruling = self._rule(kind, status, red, cs_codes, caps, ci, outcome, bool(reasons), has_conds, override, False)
-        if ruling is False:        # the plan broke a rule: the officer refuses instead
+        if ruling is False:  # the plan broke a rule: the officer refuses instead
             outcome, conds_j, has_conds = "deny", "[]", False
             reasons_j, reasons = self.reason_options["deny"][int(random_() * len(self.reason_options["deny"]))]
             ruling = self._rule(kind, status, red, cs_codes, caps, ci, outcome, bool(reasons), False, False, False)
@@ -293,7 +390,7 @@ class _DecisionsMixin:
             return status, version, paused_since, paused, assignee, upd_day, upd_secs
         grant = (ci, grant_codes, tkey, conds_j) if grant_codes and outcome in lifecycle.APPROVALS else None
         secs = 43200 + int(random_() * 18000)
-        if paused_since is not None:                                  # leaving info_requested ends the pause
+        if paused_since is not None:  # leaving info_requested ends the pause
             if final_day <= paused_since:
                 final_day = paused_since + 1
                 if final_day > self.last_day:
@@ -305,9 +402,30 @@ class _DecisionsMixin:
         bucket = buckets[final_day - first]
         if bucket is None:
             bucket = buckets[final_day - first] = []
-        bucket.append((secs, next(tie), (
-            _DEC, rid, outcome, reasons_j, conds_j, notes[int(random_() * len(notes))], officer, status, after,
-            version, None, None, overridden, why_j, None if needs_cs else grant, link)))
+        bucket.append(
+            (
+                secs,
+                next(tie),
+                (
+                    _DEC,
+                    rid,
+                    outcome,
+                    reasons_j,
+                    conds_j,
+                    notes[int(random_() * len(notes))],
+                    officer,
+                    status,
+                    after,
+                    version,
+                    None,
+                    None,
+                    overridden,
+                    why_j,
+                    None if needs_cs else grant,
+                    link,
+                ),
+            )
+        )
         version += 1
         status = after
         upd_day, upd_secs = final_day, secs
@@ -330,7 +448,28 @@ class _DecisionsMixin:
         bucket = buckets[cs_day - first]
         if bucket is None:
             bucket = buckets[cs_day - first] = []
-        bucket.append((cs_secs, next(tie), (
-            _CS, rid, "countersign", "[]", "[]", notes[int(random_() * len(notes))], second, status, final, version,
-            None, None, 0, "[]", grant, link)))
+        bucket.append(
+            (
+                cs_secs,
+                next(tie),
+                (
+                    _CS,
+                    rid,
+                    "countersign",
+                    "[]",
+                    "[]",
+                    notes[int(random_() * len(notes))],
+                    second,
+                    status,
+                    final,
+                    version,
+                    None,
+                    None,
+                    0,
+                    "[]",
+                    grant,
+                    link,
+                ),
+            )
+        )
         return final, version + 1, None, paused, OFFICERS[officer], cs_day, cs_secs

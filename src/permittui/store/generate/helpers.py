@@ -46,7 +46,7 @@ def _value_near(rng: random.Random, threshold: Any, op: str, unit: str, mode: st
     if not isinstance(threshold, (int, float)):
         return threshold
     t = threshold
-    if op in ("<", "<="):        # e.g. weight_security_level < 3: "above" means worse security
+    if op in ("<", "<="):  # e.g. weight_security_level < 3: "above" means worse security
         if isinstance(t, int):
             return {"below": t + rng.randint(0, 2), "at": t, "above": max(1, t - 1)}[mode]
         return {"below": round(t * rng.uniform(1.1, 2), 2), "at": t, "above": round(t * rng.uniform(0.3, 0.9), 2)}[mode]

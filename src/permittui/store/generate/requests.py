@@ -11,14 +11,28 @@ from bisect import bisect_left
 from json.encoder import encode_basestring as _jstr  # what json.dumps(ensure_ascii=False) uses
 
 from permittui.domain import flags as F
-from permittui.store.rows import dumps
-from permittui.store.generate.vocab import (
-    SPAN_DAYS, OFFICERS, SECONDARY, PROGRAMMES, PURPOSES, SCOPES, NUMBERS, SAFEGUARDS, VAGUE_END_USES,
-    RELEASE_END_USES, RED_LINE_CASES, REDLINE_FALSE_POSITIVE, MODEL_VARIANTS, CHECKPOINTS,
-    CONDITIONS_BY_CATEGORY, RELEASE_CONDITIONS, OPEN_STATUSES
-)
 from permittui.store.generate.helpers import _mix
-from permittui.store.generate.writer import REQ_SQL, ENTRY_SQL, CHANGE_SQL
+from permittui.store.generate.vocab import (
+    CHECKPOINTS,
+    CONDITIONS_BY_CATEGORY,
+    MODEL_VARIANTS,
+    NUMBERS,
+    OFFICERS,
+    OPEN_STATUSES,
+    PROGRAMMES,
+    PURPOSES,
+    RED_LINE_CASES,
+    REDLINE_FALSE_POSITIVE,
+    RELEASE_CONDITIONS,
+    RELEASE_END_USES,
+    SAFEGUARDS,
+    SCOPES,
+    SECONDARY,
+    SPAN_DAYS,
+    VAGUE_END_USES,
+)
+from permittui.store.generate.writer import CHANGE_SQL, ENTRY_SQL, REQ_SQL
+from permittui.store.rows import dumps
 
 
 class _RequestsMixin:
@@ -108,9 +122,11 @@ class _RequestsMixin:
     def _condition_options(self) -> None:
         """The canned conditions an approval with conditions sets, per category: one or two of the
         category's usual ones, sometimes one more; precomputed as (JSON, texts)."""
+
         def option(codes: list[str]) -> tuple[str, list[str]]:
-            conds = [{"code": c, "text": self.condition_text[c]} for c in dict.fromkeys(codes)
-                     if c in self.condition_text]
+            conds = [
+                {"code": c, "text": self.condition_text[c]} for c in dict.fromkeys(codes) if c in self.condition_text
+            ]
             conds = conds or [{"code": None, "text": "As agreed with the authority."}]
             return dumps(conds), [c["text"] for c in conds]
 
@@ -122,15 +138,23 @@ class _RequestsMixin:
                 for k in (1, 1, 2):
                     chosen = [usual[(r + i) % len(usual)] for i in range(k)]
                     opts.append(option(chosen))
-                    opts += [option(chosen + [e]) for e in extras[:1 + r % 2]] if k == 2 else []
+                    opts += [option(chosen + [e]) for e in extras[: 1 + r % 2]] if k == 2 else []
             self.condition_options[category] = opts
-        self.condition_options["release"] = [option(RELEASE_CONDITIONS[:1]), option(RELEASE_CONDITIONS[:2]),
-                                             option(RELEASE_CONDITIONS[2:]), option(RELEASE_CONDITIONS[:2])]
+        self.condition_options["release"] = [
+            option(RELEASE_CONDITIONS[:1]),
+            option(RELEASE_CONDITIONS[:2]),
+            option(RELEASE_CONDITIONS[2:]),
+            option(RELEASE_CONDITIONS[:2]),
+        ]
         self.condition_options[""] = [option(["NAMED-USERS-ONLY"])]
 
     def _conditions(self, codes: list[str], kind: str, rng: random.Random) -> tuple[str, list[str]]:
-        opts = self.condition_options.get("release" if kind == "release" else
-                                          self.category.get(codes[0], "") if codes else "") or self.condition_options[""]
+        opts = (
+            self.condition_options.get(
+                "release" if kind == "release" else self.category.get(codes[0], "") if codes else ""
+            )
+            or self.condition_options[""]
+        )
         return opts[int(rng.random() * len(opts))]
 
     def _j(self, text: str) -> str:
@@ -158,7 +182,7 @@ class _RequestsMixin:
         self.change_rows = sink.rows("grant_changes", CHANGE_SQL)
         width = max(5, len(str(n)))
         flushed_to = self.first_day - 1
-        self.progress.start = time.monotonic()     # the rate counts requests, not the setup before them
+        self.progress.start = time.monotonic()  # the rate counts requests, not the setup before them
         for i in range(n):
             day = self.first_day + (i * SPAN_DAYS) // n
             if day > flushed_to + 1:
@@ -192,7 +216,7 @@ class _RequestsMixin:
                 gid = gids[int(rng.random() * len(gids))]
                 exp = self.g_expires[gid]
                 if exp - 120 <= day <= exp + 45 and self.renewing.get(gid, -1) < day:
-                    self.renewing[gid] = day + 120          # one renewal application per grant and term
+                    self.renewing[gid] = day + 120  # one renewal application per grant and term
                     return gid
         return None
 
@@ -202,17 +226,17 @@ class _RequestsMixin:
         random_ = rng.random
         ncodes = len(self.codes)
         r = random_()
-        kind = "access" if r < 0.5 else "release" if r < 0.8 else "renewal"     # some renewals find no grant due
+        kind = "access" if r < 0.5 else "release" if r < 0.8 else "renewal"  # some renewals find no grant due
         model = None
         evaluations = "[]"
-        red_text = None                 # None: not known yet
+        red_text = None  # None: not known yet
         gid = self._pick_renewal(day, rng) if kind == "renewal" else None
         if kind == "renewal" and gid is None:
             kind = "access"
         if gid is not None:
             ci, code, tkey = self.g_cust[gid], self.codes[self.g_code[gid]], self.g_tkey[gid]
             exp = self.g_expires[gid]
-            self.renewal_rows.append(self.rows_planned + 1)      # its rowid: requests go in in order
+            self.renewal_rows.append(self.rows_planned + 1)  # its rowid: requests go in in order
             self.renewal_pairs.append(ci * 64 + self.code_idx[code])
             entries: tuple[str, ...] = (code,)
             end_use = self._end_use(ci, tkey)[1]
@@ -222,18 +246,21 @@ class _RequestsMixin:
             month = (day - self.first_day) // 30
             variant, plan = int(random_() * len(MODEL_VARIANTS)), int(random_() * len(RELEASE_END_USES))
             checkpoint = int(random_() * len(CHECKPOINTS))
-            tkey = self.t_release + plan + len(RELEASE_END_USES) * (
-                checkpoint + len(CHECKPOINTS) * (month * len(MODEL_VARIANTS) + variant))
+            tkey = (
+                self.t_release
+                + plan
+                + len(RELEASE_END_USES) * (checkpoint + len(CHECKPOINTS) * (month * len(MODEL_VARIANTS) + variant))
+            )
             base, base_red = self._release_base(ci, month, variant)
             checkpoint_name, checkpoint_red = self._checkpoints(month)[checkpoint]
             model = f"{base} ({checkpoint_name})"
             end_use = f"{model}: {RELEASE_END_USES[plan]}"
             evaluations, trig, listed, tail, tail_red = self.release_profiles[int(random_() * 4096)]
-            x = random_()      # the lab lists the pre-release entries it thinks it crosses: usually right
+            x = random_()  # the lab lists the pre-release entries it thinks it crosses: usually right
             entries = listed[0 if x >= 0.35 else 1 if x < 0.15 else 2]
             summary = f"{base}: {tail}"
             if not (base_red or checkpoint_red or tail_red or self.plan_red[plan]):
-                red_text = False       # no part of the texts has a red-line word in it
+                red_text = False  # no part of the texts has a red-line word in it
         else:
             r = random_()
             if r < 0.004:
@@ -288,7 +315,7 @@ class _RequestsMixin:
                 if self._cap_full(c, day):
                     predicted = 1
                     if self.holders[c].get(ci, -1) < day:
-                        caps.append(c)           # full, and the customer does not hold it
+                        caps.append(c)  # full, and the customer does not hold it
             self.cap_rows.append(self.rows_planned + 1)
             self.cap_masks.append(mask)
             self.cap_predicted.append(predicted)
@@ -296,14 +323,26 @@ class _RequestsMixin:
                 bits |= F.CAP
         reg = day + 1 if day < self.last_day and random_() < 0.08 else day
         if red:
-            priority = 3                 # urgent
+            priority = 3  # urgent
         else:
             x = random_()
             priority = 0 if x < 0.14 else 1 if x < 0.76 else 2 if x < 0.95 else 3
 
         status, version, paused_since, paused, assignee, upd_day, upd_secs = self._decide(
-            rid, kind, ci, red, cs_codes, grant_codes, tuple(caps), reg, window, cuts, tkey, rng,
-            summary == "End use not stated")
+            rid,
+            kind,
+            ci,
+            red,
+            cs_codes,
+            grant_codes,
+            tuple(caps),
+            reg,
+            window,
+            cuts,
+            tkey,
+            rng,
+            summary == "End use not stated",
+        )
         if status in OPEN_STATUSES:
             self.open_count += 1
             if assignee is None and random_() < 0.7:
@@ -312,11 +351,29 @@ class _RequestsMixin:
         if entries_j is None:
             entries_j = self._entries_json[entries] = dumps(list(entries))
         days, base = self._days, self.base_ord
-        self.req_rows.append((rid, kind, self.cust_ids[ci], entries_j, end_use, model, evaluations, summary,
-                              days[day - base], days[reg - base], status, assignee, priority, version,
-                              days[reg + window + paused - base], bits,
-                              None if paused_since is None else days[paused_since - base], paused,
-                              days[upd_day - base] + self._times[upd_secs]))
+        self.req_rows.append(
+            (
+                rid,
+                kind,
+                self.cust_ids[ci],
+                entries_j,
+                end_use,
+                model,
+                evaluations,
+                summary,
+                days[day - base],
+                days[reg - base],
+                status,
+                assignee,
+                priority,
+                version,
+                days[reg + window + paused - base],
+                bits,
+                None if paused_since is None else days[paused_since - base],
+                paused,
+                days[upd_day - base] + self._times[upd_secs],
+            )
+        )
         for c in entries:
             self.entry_rows.append((rid, c))
         self.rows_planned += 1

@@ -15,13 +15,29 @@ from permittui.domain.models import Customer
 from permittui.domain.rules.classify import compare
 from permittui.paths import data_dir
 from permittui.store import audit
-from permittui.store.rows import customer_row, dumps
+from permittui.store.generate.helpers import _accumulate, _phrase_regex, _value_near
 from permittui.store.generate.vocab import (
-    CUSTOMERS_PER_REQUEST, MIN_CUSTOMERS, OFFICERS, PROFILES, COUNTRIES, STEMS, PLACES, CODE_FIT, CODE_WEIGHT,
-    PROGRAMMES, VAGUE_END_USES, RELEASE_END_USES, RED_LINE_CASES, RELEASE_METRICS, CORE_METRICS, ODD_UNITS,
-    SAME_UNIT, NOTES, REASONS
+    CODE_FIT,
+    CODE_WEIGHT,
+    CORE_METRICS,
+    COUNTRIES,
+    CUSTOMERS_PER_REQUEST,
+    MIN_CUSTOMERS,
+    NOTES,
+    ODD_UNITS,
+    OFFICERS,
+    PLACES,
+    PROFILES,
+    PROGRAMMES,
+    REASONS,
+    RED_LINE_CASES,
+    RELEASE_END_USES,
+    RELEASE_METRICS,
+    SAME_UNIT,
+    STEMS,
+    VAGUE_END_USES,
 )
-from permittui.store.generate.helpers import _phrase_regex, _accumulate, _value_near
+from permittui.store.rows import customer_row, dumps
 
 
 class _SetupMixin:
@@ -45,8 +61,9 @@ class _SetupMixin:
         self.red_regex = _phrase_regex([p for x in e.values() for p in x.red_line_phrases])
         self.entry_regex = {c: _phrase_regex(list(x.red_line_phrases)) for c, x in e.items() if x.red_line_phrases}
         # A phrase can only match a text that contains its longest word: a cheap test first.
-        self.red_words = sorted({max(p.lower().split(), key=len) for x in e.values() for p in x.red_line_phrases
-                                 if p.split()})
+        self.red_words = sorted(
+            {max(p.lower().split(), key=len) for x in e.values() for p in x.red_line_phrases if p.split()}
+        )
         self.by_metric: dict[str, list] = {}
         for x in e.values():
             if x.threshold is not None and x.threshold.metric != "end_use_category":
@@ -100,9 +117,14 @@ class _SetupMixin:
             prohibited = tuple(c for c in trig if self.trigger[c] == "prohibited")
             bits = (F.RED_LINE if prohibited else 0) | (F.COUNTERSIGN if any(self.countersign[c] for c in trig) else 0)
             info = self._trig_cache[trig] = (
-                window, prohibited, tuple(c for c in trig if self.countersign[c] and self.trigger[c] != "prohibited"),
-                [c for c in trig if self.trigger[c] != "prohibited"], [c for c in trig if c in self.cap], bits,
-                (window * 0.3, window, window * 1.5, window * 4))
+                window,
+                prohibited,
+                tuple(c for c in trig if self.countersign[c] and self.trigger[c] != "prohibited"),
+                [c for c in trig if self.trigger[c] != "prohibited"],
+                [c for c in trig if c in self.cap],
+                bits,
+                (window * 0.3, window, window * 1.5, window * 4),
+            )
         return info
 
     def _eval_tables(self) -> None:
@@ -114,8 +136,11 @@ class _SetupMixin:
         odd: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
         for metric in self.release_metrics:
             entries = self.by_metric[metric]
-            numeric = [x for x in entries if isinstance(x.threshold.value, (int, float))
-                       and not isinstance(x.threshold.value, bool)]
+            numeric = [
+                x
+                for x in entries
+                if isinstance(x.threshold.value, (int, float)) and not isinstance(x.threshold.value, bool)
+            ]
             strict = min(numeric, key=lambda x: float(x.threshold.value)) if numeric else entries[0]
             modes = []
             for mode in ("below", "at", "above"):
@@ -128,8 +153,11 @@ class _SetupMixin:
             for m, unit, conv in ODD_UNITS:
                 if m == metric:
                     th = strict.threshold
-                    values = [conv(_value_near(rng, th.value, th.operator, th.unit, mode))
-                              for mode in ("below", "above") for _ in range(4)]
+                    values = [
+                        conv(_value_near(rng, th.value, th.operator, th.unit, mode))
+                        for mode in ("below", "above")
+                        for _ in range(4)
+                    ]
                     odd[metric] = [self._eval_item(metric, v, unit) for v in dict.fromkeys(values)]
         extra = [m for m in self.release_metrics if m not in self.core_metrics]
 
@@ -145,15 +173,16 @@ class _SetupMixin:
                     x = rng.random()
                     mode = 2 if x < risk else 1 if x < risk + 0.08 else 0
                     if metric == "autonomous_synthesis_cycle_completed_on_proxy" and rng.random() < 0.99:
-                        mode = 0          # a lab completing a synthesis cycle is the rare red line
+                        mode = 0  # a lab completing a synthesis cycle is the rare red line
                     item = rng.choice(items[metric][mode])
                 parts.append(item[0])
                 crossed.extend(item[1])
             return ",".join(parts), tuple(crossed)
 
         risks = (0.03, 0.06, 0.12, 0.2)
-        self.core_halves = [half(self.core_metrics, len(self.core_metrics), risks[k % 4], k % 12 == 5)
-                            for k in range(512)]
+        self.core_halves = [
+            half(self.core_metrics, len(self.core_metrics), risks[k % 4], k % 12 == 5) for k in range(512)
+        ]
         self.extra_halves = [half(extra, rng.randint(3, 6), risks[k % 4], k % 16 == 9) for k in range(2048)]
         # A release's evaluation file: core and other results, the entries they trigger, and the
         # pre-release entries the lab lists itself (all of them, none, or all but one).
@@ -162,18 +191,27 @@ class _SetupMixin:
             core, extra_half = rng.choice(self.core_halves), rng.choice(self.extra_halves)
             crossed = tuple(sorted(set(core[1] + extra_half[1])))
             listed = tuple(c for c in crossed if self.entries[c].trigger == "pre_release_review")
-            tail = (f"crosses {', '.join(crossed[:4])}{' …' if len(crossed) > 4 else ''}" if crossed
-                    else "all reported evaluations below thresholds")
-            self.release_profiles.append((
-                f"[{core[0]},{extra_half[0]}]" if extra_half[0] else f"[{core[0]}]", crossed,
-                (listed, (), listed[:-1] if len(listed) > 1 else listed), tail, self._has_red_word(tail)))
+            tail = (
+                f"crosses {', '.join(crossed[:4])}{' …' if len(crossed) > 4 else ''}"
+                if crossed
+                else "all reported evaluations below thresholds"
+            )
+            self.release_profiles.append(
+                (
+                    f"[{core[0]},{extra_half[0]}]" if extra_half[0] else f"[{core[0]}]",
+                    crossed,
+                    (listed, (), listed[:-1] if len(listed) > 1 else listed),
+                    tail,
+                    self._has_red_word(tail),
+                )
+            )
 
     def _eval_item(self, metric: str, value: Any, unit: str | None) -> tuple[str, tuple[str, ...]]:
         crossed = []
         for x in self.by_metric[metric]:
             t = x.threshold
             if unit is not None and unit != t.unit and (unit, t.unit) not in SAME_UNIT:
-                continue        # another unit: the rules note it and do not compare
+                continue  # another unit: the rules note it and do not compare
             if compare(value, t.operator, t.value):
                 crossed.append(x.code)
         return dumps({"metric": metric, "value": value, "unit": unit}), tuple(crossed)
@@ -185,7 +223,7 @@ class _SetupMixin:
         width = max(5, len(str(m)))
         stems = list(STEMS)
         demo = data_dir() / "demo" / "customers.yaml"
-        if demo.is_file():   # the demo's organisations lend the first words of their names
+        if demo.is_file():  # the demo's organisations lend the first words of their names
             try:
                 import yaml
 
@@ -193,7 +231,7 @@ class _SetupMixin:
                     word = str(c.get("name", "")).split(" ")[0].strip(",.")
                     if word.isalpha() and word[:1].isupper() and len(word) > 3 and word not in stems:
                         stems.append(word)
-            except Exception:   # a broken demo file is not ours to report: our own lists suffice
+            except Exception:  # a broken demo file is not ours to report: our own lists suffice
                 pass
         lookalikes = self._lookalikes(rng, max(3, m // 400))
         spread = max(1, m - len(PROFILES))
@@ -235,33 +273,50 @@ class _SetupMixin:
                 aliases.append(f"{rng.choice(stems)} {words[0] if words else 'Research'} (former name)")
             v = rng.random()
             vetting = "vetted" if v < 0.80 else "provisional" if v < 0.95 else "suspended"
-            rows.append(tuple(customer_row(Customer(f"CUST-{i + 1:0{width}d}", name, tuple(aliases), country,
-                                                    sector, vetting)).values()))
+            rows.append(
+                tuple(
+                    customer_row(
+                        Customer(f"CUST-{i + 1:0{width}d}", name, tuple(aliases), country, sector, vetting)
+                    ).values()
+                )
+            )
             self.cust_ids.append(rows[-1][0])
             self.cust_tags.append(tags)
             self.cust_vetting.append(vetting)
             self.cust_name.append(name)
         with self.backdated.write() as conn:
-            conn.executemany("INSERT INTO customers (id, name, aliases, country, sector, vetting, name_key)"
-                             " VALUES (?,?,?,?,?,?,?)", rows)
-            self.backdated.audit("import.customers", "customers.generated",
-                                 {"file": "customers.generated", "added": m, "changed": 0})
+            conn.executemany(
+                "INSERT INTO customers (id, name, aliases, country, sector, vetting, name_key) VALUES (?,?,?,?,?,?,?)",
+                rows,
+            )
+            self.backdated.audit(
+                "import.customers", "customers.generated", {"file": "customers.generated", "added": m, "changed": 0}
+            )
         self.counts["customers"] = m
         self.cust_index = {cid: i for i, cid in enumerate(self.cust_ids)}
-        self.pools = {code: [i for i, t in enumerate(self.cust_tags) if t & fit] or list(range(m))
-                      for code, fit in CODE_FIT.items()}
+        self.pools = {
+            code: [i for i, t in enumerate(self.cust_tags) if t & fit] or list(range(m))
+            for code, fit in CODE_FIT.items()
+        }
         self.labs = [i for i, t in enumerate(self.cust_tags) if "lab" in t] or [0]
         self.by_tag: dict[str, list[int]] = {}
         for i, t in enumerate(self.cust_tags):
             for tag in sorted(t):
                 self.by_tag.setdefault(tag, []).append(i)
 
-    def _company_name(self, rng: random.Random, style: str, words: tuple[str, ...], forms: tuple[str, ...],
-                      stems: list[str]) -> str:
+    def _company_name(
+        self, rng: random.Random, style: str, words: tuple[str, ...], forms: tuple[str, ...], stems: list[str]
+    ) -> str:
         if style == "university":
             place = rng.choice(PLACES)
-            return rng.choice((f"University of {place}", f"{place} Institute of Technology",
-                               f"Technische Universität {place}", f"University of {place} – Centre for Secure Systems"))
+            return rng.choice(
+                (
+                    f"University of {place}",
+                    f"{place} Institute of Technology",
+                    f"Technische Universität {place}",
+                    f"University of {place} – Centre for Secure Systems",
+                )
+            )
         if style == "agency":
             return f"{rng.choice(PLACES)} {rng.choice(words)}"
         if style == "institute":
@@ -308,26 +363,45 @@ class _SetupMixin:
                 outcome = "cleared" if r < 0.5 else "confirmed" if r < 0.65 else "escalated" if r < 0.75 else None
                 if outcome is None:
                     continue
-                reason = {"cleared": "false positive: different registration number, address and directors",
-                          "confirmed": "same registration number as the listed entity",
-                          "escalated": "partial match on directors; asked the sanctions unit"}[outcome]
+                reason = {
+                    "cleared": "false positive: different registration number, address and directors",
+                    "confirmed": "same registration number as the listed entity",
+                    "escalated": "partial match on directors; asked the sanctions unit",
+                }[outcome]
                 at, who = self.backdated._clock(), rng.choice(OFFICERS)
-                conn.execute("UPDATE screening_hits SET disposition = ?, reason = ?, officer = ?, at = ? WHERE id = ?",
-                             (outcome, reason, who, at, hit_id))
-                audit.append(conn, at, who, self.os_account, f"screening.{outcome}", customer,
-                             {"hit": hit_id, "entry": entry, "from": "open", "reason": reason})
+                conn.execute(
+                    "UPDATE screening_hits SET disposition = ?, reason = ?, officer = ?, at = ? WHERE id = ?",
+                    (outcome, reason, who, at, hit_id),
+                )
+                audit.append(
+                    conn,
+                    at,
+                    who,
+                    self.os_account,
+                    f"screening.{outcome}",
+                    customer,
+                    {"hit": hit_id, "entry": entry, "from": "open", "reason": reason},
+                )
         m = len(self.cust_ids)
-        self.cust_screen_open = [0] * m         # open + escalated: approvals wait for a countersign
-        self.cust_screen_confirmed = [0] * m    # confirmed: approvals are refused
+        self.cust_screen_open = [0] * m  # open + escalated: approvals wait for a countersign
+        self.cust_screen_confirmed = [0] * m  # confirmed: approvals are refused
         for cid, disposition, count in conn.execute(
-                "SELECT customer_id, disposition, COUNT(*) FROM screening_hits GROUP BY customer_id, disposition"):
+            "SELECT customer_id, disposition, COUNT(*) FROM screening_hits GROUP BY customer_id, disposition"
+        ):
             i = self.cust_index[cid]
             if disposition in ("open", "escalated"):
                 self.cust_screen_open[i] += count
             elif disposition == "confirmed":
                 self.cust_screen_confirmed[i] += count
         # What the rules ask of a customer, as bits: 1 suspended, 2 screening hit open, 4 confirmed.
-        self.cust_state = [(1 if self.cust_vetting[i] == "suspended" else 0) | (2 if self.cust_screen_open[i] else 0)
-                           | (4 if self.cust_screen_confirmed[i] else 0) for i in range(m)]
-        self.cust_bits = [(F.SCREENING if self.cust_screen_open[i] or self.cust_screen_confirmed[i] else 0)
-                          | (F.SUSPENDED_CUSTOMER if self.cust_vetting[i] == "suspended" else 0) for i in range(m)]
+        self.cust_state = [
+            (1 if self.cust_vetting[i] == "suspended" else 0)
+            | (2 if self.cust_screen_open[i] else 0)
+            | (4 if self.cust_screen_confirmed[i] else 0)
+            for i in range(m)
+        ]
+        self.cust_bits = [
+            (F.SCREENING if self.cust_screen_open[i] or self.cust_screen_confirmed[i] else 0)
+            | (F.SUSPENDED_CUSTOMER if self.cust_vetting[i] == "suspended" else 0)
+            for i in range(m)
+        ]

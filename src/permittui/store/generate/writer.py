@@ -6,8 +6,7 @@ from __future__ import annotations
 import gc
 import sqlite3
 from pathlib import Path
-from typing import Any, TYPE_CHECKING
-
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from permittui.store.generate.planner import _Generator
@@ -26,8 +25,15 @@ class _Writer:
     def __init__(self, path: str, expander: _Generator | None) -> None:
         self.expander = expander
         self.db = sqlite3.connect(path, isolation_level=None)
-        for pragma in ("journal_mode = OFF", "synchronous = OFF", "foreign_keys = OFF", "cache_size = -65536",
-                       "temp_store = MEMORY", "threads = 2", "locking_mode = EXCLUSIVE"):
+        for pragma in (
+            "journal_mode = OFF",
+            "synchronous = OFF",
+            "foreign_keys = OFF",
+            "cache_size = -65536",
+            "temp_store = MEMORY",
+            "threads = 2",
+            "locking_mode = EXCLUSIVE",
+        ):
             self.db.execute(f"PRAGMA {pragma}")
         self.db.execute("BEGIN")
 
@@ -104,8 +110,8 @@ class _Sink:
 
     def __init__(self, path: Path, use_process: bool, expander: _Generator) -> None:
         self.tables: dict[str, tuple[str, list[tuple]]] = {}
-        self.stream: list[tuple] = []          # the days' registrations and decisions, in time order
-        self.grant_records: list[tuple] = expander.grant_ops   # grants made and extended, in order
+        self.stream: list[tuple] = []  # the days' registrations and decisions, in time order
+        self.grant_records: list[tuple] = expander.grant_ops  # grants made and extended, in order
         self.proc = None
         self.writer: _Writer | None = None
         if use_process:
@@ -113,8 +119,9 @@ class _Sink:
 
             ctx = multiprocessing.get_context("fork")
             self.conn, child = ctx.Pipe(duplex=True)
-            self.proc = ctx.Process(target=_writer_process, args=(str(path), child, expander), daemon=True,
-                                    name="permittui-generate-writer")
+            self.proc = ctx.Process(
+                target=_writer_process, args=(str(path), child, expander), daemon=True, name="permittui-generate-writer"
+            )
             self.proc.start()
             child.close()
         else:
@@ -192,17 +199,25 @@ class _Sink:
             self.proc = None
 
 
-REQ_SQL = ("INSERT INTO requests (id, kind, customer_id, entries, end_use, model, evaluations, summary, submitted,"
-           " registered, status, assignee, priority, version, due, flags, paused_since, paused_days, updated_at)"
-           " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
+REQ_SQL = (
+    "INSERT INTO requests (id, kind, customer_id, entries, end_use, model, evaluations, summary, submitted,"
+    " registered, status, assignee, priority, version, due, flags, paused_since, paused_days, updated_at)"
+    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+)
 ENTRY_SQL = "INSERT OR IGNORE INTO request_entries (request_id, code) VALUES (?, ?)"
 EVENT_SQL = "INSERT INTO request_events (request_id, at, event, detail) VALUES (?,?,?,?)"
-DECISION_SQL = ("INSERT INTO decisions (id, request_id, outcome, reasons, conditions, note, officer, os_account,"
-                " decided_at, schedule_version, request_version, status_before, status_after, acts_on, inspector,"
-                " referral_due, override) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
-AUDIT_SQL = ("INSERT INTO audit (seq, at, officer, os_account, action, subject, payload, prev_hash, hash)"
-             " VALUES (?,?,?,?,?,?,?,?,?)")
+DECISION_SQL = (
+    "INSERT INTO decisions (id, request_id, outcome, reasons, conditions, note, officer, os_account,"
+    " decided_at, schedule_version, request_version, status_before, status_after, acts_on, inspector,"
+    " referral_due, override) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+)
+AUDIT_SQL = (
+    "INSERT INTO audit (seq, at, officer, os_account, action, subject, payload, prev_hash, hash)"
+    " VALUES (?,?,?,?,?,?,?,?,?)"
+)
 CHANGE_SQL = "INSERT INTO grant_changes (decision_id, grant_id, before) VALUES (?,?,?)"
-GRANT_SQL = ("INSERT INTO grants (id, customer_id, code, end_use, conditions, granted, expires, status, decision_id)"
-             " VALUES (?,?,?,?,?,?,?, 'active', ?)")
+GRANT_SQL = (
+    "INSERT INTO grants (id, customer_id, code, end_use, conditions, granted, expires, status, decision_id)"
+    " VALUES (?,?,?,?,?,?,?, 'active', ?)"
+)
 GRANT_UPDATE_SQL = "UPDATE grants SET conditions = ?, expires = ?, decision_id = ? WHERE id = ?"
