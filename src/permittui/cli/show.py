@@ -21,7 +21,11 @@ def request_dict(f) -> dict[str, Any]:
         "entries": list(r.entries),
         "end_use": r.end_use,
         "model": r.model,
-        "evaluations": [{"metric": e.metric, "value": e.value, "unit": e.unit} for e in r.evaluations],
+        "end_use_category": r.end_use_category,
+        "evaluations": [
+            {"metric": e.metric, "value": e.value, "unit": e.unit, **({"reported": e.reported} if e.reported else {})}
+            for e in r.evaluations
+        ],
         "summary": r.summary,
         "submitted": r.submitted,
         "registered": r.registered_on,

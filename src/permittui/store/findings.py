@@ -64,7 +64,10 @@ class Findings:
                 }
                 for t in self.triggered
             ],
-            "metric_notes": [{"code": n.code, "metric": n.metric, "problem": n.problem} for n in self.metric_notes],
+            "metric_notes": [
+                {"code": n.code, "metric": n.metric, "problem": n.problem, "blocking": n.blocking}
+                for n in self.metric_notes
+            ],
             "red_lines": [{"code": r.code, "reason": r.reason} for r in self.red_lines],
             "allow_list": self.allow_list,
             "screening": self.screening,
