@@ -113,14 +113,15 @@ def facts_for(conn: sqlite3.Connection, row: sqlite3.Row) -> tuple[Facts, list[s
     return facts, grant_codes
 
 
-def approval_preview(conn: sqlite3.Connection, request_id: str) -> tuple[str, list[str]]:
+def approval_preview(store: Store, request_id: str) -> tuple[str, list[str]]:
     """What approving now would do, by the same rules as `decide`, writing nothing:
     ("refused", [why]), ("countersign", [why, ...]) or ("final", []); ("closed", [status]) when
     the request is not open for a decision."""
-    row = _load(conn, request_id)
-    if row["status"] not in lifecycle.DECIDABLE_FROM:
-        return "closed", [row["status"]]
-    facts, _ = facts_for(conn, row)
+    with store.lock:
+        row = _load(store.conn, request_id)
+        if row["status"] not in lifecycle.DECIDABLE_FROM:
+            return "closed", [row["status"]]
+        facts, _ = facts_for(store.conn, row)
     try:
         ruling = lifecycle.rule(facts, "approve", reasons=[], conditions=[], override=False, inspector=None)
     except (Refused, BadInput) as e:

@@ -145,8 +145,7 @@ def findings_for(store: Store, request_id: str) -> Findings:
 def _approval(store: Store, request_id: str) -> tuple[str, list[str]]:
     from permittui.store.decisions import approval_preview  # the write path's module, for its rules only
 
-    with store.lock:
-        return approval_preview(store.conn, request_id)
+    return approval_preview(store, request_id)
 
 
 def _allow_list(
