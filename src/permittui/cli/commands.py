@@ -85,6 +85,7 @@ def cmd_import(args: argparse.Namespace) -> int:
             "screening": imports.import_screening,
             "reasons": imports.import_reasons,
             "conditions": imports.import_conditions,
+            "end-uses": imports.import_end_uses,
         }[args.what]
         print(fn(store, path))
     finally:
