@@ -18,6 +18,7 @@ from support import (
     TODAY,
     argv_of,
     copy_db,
+    register_officers,
     permittui_exe,  # noqa: F401
     run_in_process,
     run_process,
@@ -71,6 +72,7 @@ def _db_template(tmp_path_factory) -> Path:
             pass
         imports.import_customers(store, f["customers"])
         imports.import_requests(store, f["requests"])
+        register_officers(store)
         store.close()
     return path
 

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from permittui.cli.parser import COMMANDS as _COMMANDS
 from permittui.identity import Officer
 from permittui.store.db import Store, open_store
 
@@ -121,6 +122,20 @@ requests:
 """
 
 
+# Officers the tests act as, registered in their databases (a countersign needs a registered
+# senior: a name no record knows may only decide).
+TEST_OFFICERS = (("bob", ("officer", "senior")), ("carol", ("officer", "senior")), ("dave", ("officer",)))
+
+
+def register_officers(store: Store, officers: tuple[tuple[str, tuple[str, ...]], ...] = TEST_OFFICERS) -> None:
+    """Add officers with their roles, as one admin's act with one audit entry."""
+    from permittui.store import officers as o
+
+    with store.write():
+        added = [o.insert(store, name, roles, None).as_dict() for name, roles in officers]
+        store.audit("officer.add", "test officers", {"officers": added})
+
+
 def permittui_exe() -> str:
     exe = Path(sys.executable).parent / "permittui"
     return str(exe) if exe.exists() else (shutil.which("permittui") or "permittui")
@@ -156,21 +171,8 @@ def copy_db(template: Path, dest: Path) -> Path:
 
 
 # Without one of these the command opens the console: that only ever runs in a process of its own.
-SUBCOMMANDS = {
-    "init",
-    "import",
-    "export",
-    "show",
-    "decide",
-    "countersign",
-    "screen",
-    "disposition",
-    "audit",
-    "generate",
-    "-h",
-    "--help",
-    "--version",
-}
+# The commands `cli` runs in this process (the console, with no command, gets a process of its own).
+SUBCOMMANDS = {*_COMMANDS, "-h", "--help", "--version"}
 
 
 def argv_of(args: tuple[str, ...], db: Path | None, officer: str | None) -> list[str]:
@@ -269,6 +271,7 @@ _UNDO = {
     " DROP TRIGGER open_entries_update; DROP TABLE open_entries;",
     4: "ALTER TABLE schedules DROP COLUMN metrics; ALTER TABLE schedule_entries DROP COLUMN red_line;"
     " ALTER TABLE requests DROP COLUMN end_use_category; DROP TABLE end_uses;",
+    5: "DROP TABLE officers; ALTER TABLE screening_hits DROP COLUMN pending;",
 }
 
 

@@ -7,7 +7,7 @@ import io
 from pathlib import Path
 
 import pytest
-from support import CORE_RED_LINE_ENTRIES, stores_on
+from support import CORE_RED_LINE_ENTRIES, register_officers, stores_on
 
 from permittui.cli.show import show
 from permittui.domain import flags
@@ -106,6 +106,7 @@ def adb(tmp_path: Path) -> Path:
         g = tmp_path / "grants.yaml"
         g.write_text(GRANTS + big, encoding="utf-8")
         seed.seed_grants(store, g, load_document(g, "grants"))
+        register_officers(store)
     finally:
         store.close()
     return path

@@ -21,7 +21,8 @@ from permittui.store.db import open_store
 
 @pytest.fixture
 def chain_db(db_path):
-    """The fixture database (6 audit rows: init and five imports) plus six decision rows: 12 in all."""
+    """The fixture database (7 audit rows: init, five imports, the test officers) plus six decision
+    rows: 13 in all."""
     alice, bob = open_store(db_path, Officer("alice", "alice")), open_store(db_path, Officer("bob", "bob"))
     try:
         decisions.decide(alice, "R-1", "approve")
@@ -33,7 +34,7 @@ def chain_db(db_path):
     finally:
         alice.close()
         bob.close()
-    assert head_seq(db_path) == 12
+    assert head_seq(db_path) == 13
     return db_path
 
 
@@ -116,8 +117,8 @@ def api_bad_seq(path: Path, checkpoint=None) -> int | None:
 def test_an_untouched_chain_verifies(cli, chain_db):
     p = cli("audit", "verify", db=chain_db)
     assert p.returncode == 0, p.stderr
-    h = row(chain_db, 12)["hash"]
-    assert p.stdout.strip() == f"audit chain intact: 12 entries, head 12:{h}"
+    h = row(chain_db, 13)["hash"]
+    assert p.stdout.strip() == f"audit chain intact: 13 entries, head 13:{h}"
     assert api_bad_seq(chain_db) is None
 
 
@@ -192,31 +193,31 @@ TAMPERING = [
     # (id, how, the row verify must name, words in the message)
     (
         "update-payload",
-        lambda p: tamper(p, "UPDATE audit SET payload = replace(payload, 'deny', 'approve') WHERE seq = 8"),
-        8,
+        lambda p: tamper(p, "UPDATE audit SET payload = replace(payload, 'deny', 'approve') WHERE seq = 9"),
+        9,
         ["altered"],
     ),
-    ("update-officer", lambda p: tamper(p, "UPDATE audit SET officer = 'bob' WHERE seq = 7"), 7, ["altered"]),
-    ("update-os-account", lambda p: tamper(p, "UPDATE audit SET os_account = 'root' WHERE seq = 9"), 9, ["altered"]),
+    ("update-officer", lambda p: tamper(p, "UPDATE audit SET officer = 'bob' WHERE seq = 8"), 8, ["altered"]),
+    ("update-os-account", lambda p: tamper(p, "UPDATE audit SET os_account = 'root' WHERE seq = 10"), 10, ["altered"]),
     (
         "update-time",
-        lambda p: tamper(p, "UPDATE audit SET at = '2026-01-01T00:00:00Z' WHERE seq = 10"),
-        10,
+        lambda p: tamper(p, "UPDATE audit SET at = '2026-01-01T00:00:00Z' WHERE seq = 11"),
+        11,
         ["altered"],
     ),
-    ("update-action", lambda p: tamper(p, "UPDATE audit SET action = 'noop' WHERE seq = 11"), 11, ["altered"]),
-    ("update-subject", lambda p: tamper(p, "UPDATE audit SET subject = 'R-4' WHERE seq = 12"), 12, ["altered"]),
+    ("update-action", lambda p: tamper(p, "UPDATE audit SET action = 'noop' WHERE seq = 12"), 12, ["altered"]),
+    ("update-subject", lambda p: tamper(p, "UPDATE audit SET subject = 'R-4' WHERE seq = 13"), 13, ["altered"]),
     ("update-first-row", lambda p: tamper(p, "UPDATE audit SET payload = '{}' WHERE seq = 1"), 1, ["altered"]),
     ("update-prev-hash", lambda p: tamper(p, "UPDATE audit SET prev_hash = hash WHERE seq = 5"), 5, ["follow"]),
-    ("update-and-rehash", lambda p: _smart_update(p, 8), 9, ["does not follow row 8"]),
-    ("delete-middle", lambda p: tamper(p, "DELETE FROM audit WHERE seq = 8"), 8, ["missing"]),
+    ("update-and-rehash", lambda p: _smart_update(p, 9), 10, ["does not follow row 9"]),
+    ("delete-middle", lambda p: tamper(p, "DELETE FROM audit WHERE seq = 9"), 9, ["missing"]),
     ("delete-first", lambda p: tamper(p, "DELETE FROM audit WHERE seq = 1"), 1, ["missing"]),
-    ("delete-and-renumber", lambda p: _delete_and_close_gap(p, 8), 8, ["does not follow row 7"]),
-    ("insert-in-the-middle", lambda p: _insert_in_the_middle(p, 8), 9, ["does not follow row 8"]),
-    ("insert-forged-at-end", lambda p: _insert_forged_at_the_end(p, 13), 13, ["altered"]),
-    ("swap-contents", lambda p: _swap(p, 8, 9), 8, []),
-    ("swap-sequence-numbers", lambda p: _renumber_swap(p, 10, 11), 10, []),
-    ("swap-far-apart", lambda p: _renumber_swap(p, 3, 11), 3, []),
+    ("delete-and-renumber", lambda p: _delete_and_close_gap(p, 9), 9, ["does not follow row 8"]),
+    ("insert-in-the-middle", lambda p: _insert_in_the_middle(p, 9), 10, ["does not follow row 9"]),
+    ("insert-forged-at-end", lambda p: _insert_forged_at_the_end(p, 14), 14, ["altered"]),
+    ("swap-contents", lambda p: _swap(p, 9, 10), 9, []),
+    ("swap-sequence-numbers", lambda p: _renumber_swap(p, 11, 12), 11, []),
+    ("swap-far-apart", lambda p: _renumber_swap(p, 3, 12), 3, []),
 ]
 
 
@@ -234,23 +235,23 @@ def test_tampering_with_the_sqlite3_shell(cli, chain_db):
     sql = (
         "DROP TRIGGER audit_no_update; "
         'UPDATE audit SET payload = replace(payload, \'"outcome":"return"\', \'"outcome":"approve"\')'
-        " WHERE seq = 12;"
+        " WHERE seq = 13;"
     )
     subprocess.run([shell, str(chain_db), sql], check=True, capture_output=True)
-    assert '"outcome":"approve"' in row(chain_db, 12)["payload"]
-    verify_fails_naming(cli, chain_db, 12, "altered")
+    assert '"outcome":"approve"' in row(chain_db, 13)["payload"]
+    verify_fails_naming(cli, chain_db, 13, "altered")
 
 
 def test_a_well_formed_chain_appended_by_the_app_after_tampering_still_fails(cli, chain_db):
     """Tampering is not washed out by later honest entries."""
-    tamper(chain_db, "UPDATE audit SET payload = '{}' WHERE seq = 7")
+    tamper(chain_db, "UPDATE audit SET payload = '{}' WHERE seq = 8")
     s = open_store(chain_db, Officer("carol", "carol"))
     try:
         decisions.decide(s, "R-1", "approve")
     finally:
         s.close()
-    assert head_seq(chain_db) == 13
-    verify_fails_naming(cli, chain_db, 7, "altered")
+    assert head_seq(chain_db) == 14
+    verify_fails_naming(cli, chain_db, 8, "altered")
 
 
 # ── checkpoints: the tail and the whole chain ───────────────────────────────────────────────
@@ -276,24 +277,24 @@ def test_checkpoint_verifies_while_the_chain_grows(cli, chain_db):
         s.close()
     p = cli("audit", "verify", "--checkpoint", cp, db=chain_db)
     assert p.returncode == 0, p.stderr
-    assert "13 entries" in p.stdout
+    assert "14 entries" in p.stdout
 
 
 def test_a_truncated_tail_passes_plain_verify_but_not_the_checkpoint(cli, chain_db):
     cp = checkpoint(cli, chain_db)
-    tamper(chain_db, "DELETE FROM audit WHERE seq > 10")
+    tamper(chain_db, "DELETE FROM audit WHERE seq > 11")
     # Without an outside record the shortened chain is internally consistent: say so by testing it.
     assert cli("audit", "verify", db=chain_db).returncode == 0
     p = cli("audit", "verify", "--checkpoint", cp, db=chain_db)
     assert p.returncode == 1
     err = p.stderr.strip()
-    assert "\n" not in err and "row 10" in err and "checkpoint row 12" in err and "removed" in err, err
-    assert api_bad_seq(chain_db, (12, cp.split(":")[1])) == 11
+    assert "\n" not in err and "row 11" in err and "checkpoint row 13" in err and "removed" in err, err
+    assert api_bad_seq(chain_db, (13, cp.split(":")[1])) == 12
 
 
 def test_a_truncated_tail_refilled_by_new_entries_is_found_by_the_checkpoint(cli, chain_db):
     cp = checkpoint(cli, chain_db)
-    tamper(chain_db, "DELETE FROM audit WHERE seq > 10")
+    tamper(chain_db, "DELETE FROM audit WHERE seq > 11")
     s = open_store(chain_db, Officer("carol", "carol"))
     try:
         decisions.decide(s, "R-4", "deny", reasons=["REDLINE-AUTONOMOUS-WEAPONS"])
@@ -301,32 +302,32 @@ def test_a_truncated_tail_refilled_by_new_entries_is_found_by_the_checkpoint(cli
         decisions.decide(s, "R-4", "deny", reasons=["REDLINE-AUTONOMOUS-WEAPONS"])
     finally:
         s.close()
-    assert head_seq(chain_db) == 13
+    assert head_seq(chain_db) == 14
     assert cli("audit", "verify", db=chain_db).returncode == 0
     p = cli("audit", "verify", "--checkpoint", cp, db=chain_db)
     assert p.returncode == 1
-    assert "row 12" in p.stderr and "checkpoint" in p.stderr, p.stderr
+    assert "row 13" in p.stderr and "checkpoint" in p.stderr, p.stderr
 
 
 def test_a_rewritten_chain_passes_plain_verify_but_not_the_checkpoint(cli, chain_db):
     cp = checkpoint(cli, chain_db)
-    # Rewrite from row 8 on, every hash recomputed: internally perfect.
-    rows = [row(chain_db, s) for s in range(8, 13)]
+    # Rewrite from row 9 on, every hash recomputed: internally perfect.
+    rows = [row(chain_db, s) for s in range(9, 14)]
     rows[0]["payload"] = rows[0]["payload"].replace("PARTY-UNVERIFIED", "EU-WMD")
-    prev = row(chain_db, 7)["hash"]
+    prev = row(chain_db, 8)["hash"]
     new_rows = []
     for r in rows:
         f = forge(prev, r["seq"], **{k: r[k] for k in ("at", "officer", "os_account", "action", "subject", "payload")})
         new_rows.append(f)
         prev = f["hash"]
-    tamper(chain_db, "DELETE FROM audit WHERE seq >= 8")
+    tamper(chain_db, "DELETE FROM audit WHERE seq >= 9")
     for f in new_rows:
         insert(chain_db, f)
     assert cli("audit", "verify", db=chain_db).returncode == 0
     p = cli("audit", "verify", "--checkpoint", cp, db=chain_db)
     assert p.returncode == 1
     err = p.stderr.strip()
-    assert "\n" not in err and "row 12" in err and "rewritten" in err, err
+    assert "\n" not in err and "row 13" in err and "rewritten" in err, err
 
 
 @pytest.mark.parametrize("bad", ["12", "x:abc", "12:" + "a" * 63, ":" + "a" * 64, "-1:" + "a" * 64])

@@ -208,7 +208,9 @@ def test_a_schema_3_database_migrates_to_typed_metrics_categories_and_core_lines
     conn.commit()
     conn.close()
     open_store(path, Officer("alice", "alice")).close()
-    assert q(path, "PRAGMA user_version")[0][0] == 4
+    from permittui.store.db import SCHEMA_VERSION
+
+    assert q(path, "PRAGMA user_version")[0][0] == SCHEMA_VERSION
     marks = dict(q(path, "SELECT code, red_line FROM schedule_entries WHERE red_line IS NOT NULL"))
     assert marks == {
         "AI.A.9.a": "autonomous_weapons_targeting",

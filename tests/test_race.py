@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 import pytest
-from support import permittui_exe
+from support import register_officers, permittui_exe
 
 from permittui.identity import Officer
 from permittui.store import imports
@@ -83,6 +83,8 @@ def race_db(db_path, tmp_path):
     p.write_text(_requests_yaml(N_REQUESTS), encoding="utf-8")
     s = open_store(db_path, Officer("setup", "setup"))
     imports.import_requests(s, p)
+    # the racers, as senior officers: any of them may decide or countersign
+    register_officers(s, tuple((n, ("officer", "senior")) for n in [*OFFICERS, "ivo"]))
     s.close()
     return db_path
 

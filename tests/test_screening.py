@@ -351,7 +351,7 @@ def test_clearing_needs_a_reason_and_is_recorded_with_officer_and_time(listed_db
     assert "screening hit" not in findings_for(bob, "R-2").flags()
 
 
-def test_confirmed_blocks_approval_escalated_needs_countersign(listed_db):
+def test_confirmed_blocks_approval_escalated_needs_countersign(listed_db, store_as):
     store = listed_db
     kest = open_hits(store, "C-KEST")[0]["hit"]
     # an open hit blocks approval by any path, the override included, until someone dispositions it
@@ -361,7 +361,13 @@ def test_confirmed_blocks_approval_escalated_needs_countersign(listed_db):
     screening.disposition(store, kest, "confirmed", "same address and officers")
     with pytest.raises(Refused, match="confirmed restricted-party match"):
         decisions.decide(store, "R-2", "approve")
-    screening.disposition(store, kest, "escalated", "legal to review")
+    # moving a confirmed hit on is a senior's proposal, in effect once a second senior countersigns
+    said = screening.disposition(store, kest, "escalated", "legal to review")
+    assert "proposed" in said
+    assert store.conn.execute("SELECT disposition FROM screening_hits WHERE id = ?", (kest,)).fetchone()[0] == "confirmed"
+    with pytest.raises(Refused, match="a different senior officer must countersign"):
+        screening.disposition(store, kest, None, "", countersign=True)
+    screening.disposition(store_as("bob"), kest, None, "", countersign=True)
     result = decisions.decide(store, "R-2", "approve")
     assert result.status == "awaiting_countersign" and "screening hit escalated" in result.why_countersign
     with pytest.raises(Exception):

@@ -11,6 +11,7 @@ import tempfile
 from pathlib import Path
 
 import yaml
+from support import register_officers
 
 from permittui.identity import Officer
 from permittui.store import imports
@@ -95,6 +96,7 @@ def _build(folder: Path, name: str, customers_text: str, requests_text: str) -> 
         rfile = folder / f"{name}.requests.yaml"
         rfile.write_text(requests_text)
         imports.import_requests(store, rfile)
+        register_officers(store)
     finally:
         store.close()
     return path

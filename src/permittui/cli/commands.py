@@ -27,8 +27,19 @@ def dispatch(args: argparse.Namespace) -> int:
         "audit": cmd_audit,
         "generate": cmd_generate,
         "disposition": cmd_disposition,
+        "officer": _people("cmd_officer"),
+        "grant": _people("cmd_grant"),
     }[args.command]
     return handler(args)
+
+
+def _people(name: str):
+    def run(args: argparse.Namespace) -> int:
+        from permittui.cli import people
+
+        return getattr(people, name)(args)
+
+    return run
 
 
 def _open(args: argparse.Namespace, read_only: bool = False):
@@ -211,14 +222,16 @@ def cmd_screen(args: argparse.Namespace) -> int:
 def cmd_disposition(args: argparse.Namespace) -> int:
     from permittui.store import screening
 
+    if args.countersign == bool(args.outcome):
+        raise BadInput("give an outcome (cleared, confirmed, escalated), or --countersign a proposed change")
     if args.outcome == "cleared" and not args.reason.strip():
         raise BadInput("clearing a hit as a false positive needs --reason saying why")
     store = _open(args)
     try:
-        screening.disposition(store, args.hit, args.outcome, args.reason)
+        said = screening.disposition(store, args.hit, args.outcome, args.reason, countersign=args.countersign)
     finally:
         store.close()
-    print(f"screening hit {args.hit}: {args.outcome}")
+    print(said)
     return 0
 
 

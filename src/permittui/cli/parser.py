@@ -135,8 +135,13 @@ def _screen(p: argparse.ArgumentParser) -> None:
 
 def _disposition(p: argparse.ArgumentParser) -> None:
     p.add_argument("hit", metavar="HIT_ID", type=int, help="as listed by `permittui screen --hits`")
-    p.add_argument("outcome", choices=("cleared", "confirmed", "escalated"))
+    p.add_argument("outcome", choices=("cleared", "confirmed", "escalated"), nargs="?")
     p.add_argument("--reason", default="", metavar="TEXT", help="why (required for cleared)")
+    p.add_argument(
+        "--countersign",
+        action="store_true",
+        help="confirm another senior officer's proposed change to a confirmed hit",
+    )
 
 
 def _audit(p: argparse.ArgumentParser) -> None:
@@ -150,6 +155,18 @@ def _generate(p: argparse.ArgumentParser) -> None:
     p.add_argument("--force", action="store_true", help="replace an existing file at --db")
 
 
+def _officer(p: argparse.ArgumentParser) -> None:
+    from permittui.cli.people import add_officer_arguments
+
+    add_officer_arguments(p)
+
+
+def _grant(p: argparse.ArgumentParser) -> None:
+    from permittui.cli.people import add_grant_arguments
+
+    add_grant_arguments(p)
+
+
 COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None]]] = {
     "init": ("create a database", _init),
     "import": ("import a schedule, customers, requests or the screening list", _import),
@@ -161,6 +178,8 @@ COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None]]] = {
     "disposition": ("disposition a screening hit: cleared (false positive), confirmed, escalated", _disposition),
     "audit": ("verify the audit chain, or print its checkpoint", _audit),
     "generate": ("a synthetic database of N requests (for trying scale)", _generate),
+    "officer": ("officers and their roles: add, list, disable, enable, roles (an admin's)", _officer),
+    "grant": ("suspend, revoke or reinstate a grant, with a reason (revoke and reinstate: senior)", _grant),
 }
 
 

@@ -7,7 +7,7 @@ import unicodedata
 
 from permittui.domain.models import Record
 
-_HIDDEN = re.compile("[\u00ad\u034f\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+_HIDDEN = re.compile("[\u00ad\u034f\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\ufe00-\ufe0f]")
 
 
 class TextIssue(Record):
@@ -25,3 +25,11 @@ def inspect(text: str) -> list[TextIssue]:
         ch = m.group()
         out.append(TextIssue("invisible", "", f"invisible character U+{ord(ch):04X} {unicodedata.name(ch, '')}"))
     return out
+
+
+def canonical_id(name: str) -> str:
+    from permittui.domain.screening_names import fold
+
+    s = fold(_HIDDEN.sub("", unicodedata.normalize("NFKC", name)))
+    s = "".join(c for c in unicodedata.normalize("NFD", s) if not unicodedata.combining(c))
+    return " ".join(s.split())

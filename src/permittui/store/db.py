@@ -281,7 +281,7 @@ def _connect(path: Path, read_only: bool) -> sqlite3.Connection:
     return conn
 
 
-def _migrate(conn: sqlite3.Connection, path: Path, read_only: bool) -> None:
+def _migrate(conn: sqlite3.Connection, path: Path, read_only: bool, officer: Officer) -> None:
     version = conn.execute("PRAGMA user_version").fetchone()[0]
     if version > SCHEMA_VERSION:
         raise BadInput(
@@ -304,7 +304,7 @@ def _migrate(conn: sqlite3.Connection, path: Path, read_only: bool) -> None:
             for statement in _statements(sql):
                 conn.execute(statement)
             if fill is not None:
-                fill(conn)
+                fill(conn, officer)
             conn.execute(f"PRAGMA user_version = {step + 1}")
         conn.execute("COMMIT")
     except BaseException:
@@ -345,11 +345,12 @@ def open_store(
     if create:
         path.parent.mkdir(parents=True, exist_ok=True)
     try:
+        officer = officer or current_officer()
         conn = _connect(path, read_only)
-        _migrate(conn, path, read_only)
+        _migrate(conn, path, read_only, officer)
     except sqlite3.DatabaseError as e:
         raise BadInput(f"{path}: not a permittui database ({e})") from None
-    store = Store(conn, path, officer or current_officer(), read_only)
+    store = Store(conn, path, officer, read_only)
     if store.strict_identity and store.officer.name != store.officer.os_account:
         conn.close()
         raise Refused(
@@ -375,6 +376,8 @@ def init_store(
         except KeyError:
             raise BadInput(f"--group: no such group {group!r}") from None
     store = open_store(path, officer, create=True)
+    from permittui.domain.roles import FIRST
+    from permittui.store import officers
     from permittui.store.upgrade import fill_vocabulary
 
     with store.write():
@@ -382,11 +385,18 @@ def init_store(
         # The end-use vocabulary comes with the product (it holds the core red-line categories),
         # so every database has it from the start: requests are checked against it.
         fill_vocabulary(store.conn)
+        # The first officer of a new database is its admin (and may decide and countersign).
+        first = officers.insert(store, store.officer.name, FIRST, store.officer.os_account)
         store.conn.execute("INSERT INTO meta VALUES ('strict_identity', ?)", ("1" if strict_identity else "0",))
         store.audit(
             "init",
             str(path.name),
-            {"schema_version": SCHEMA_VERSION, "strict_identity": strict_identity, "group": group},
+            {
+                "schema_version": SCHEMA_VERSION,
+                "strict_identity": strict_identity,
+                "group": group,
+                "first_officer": first.as_dict(),
+            },
         )
 
     if gid is not None:

@@ -13,7 +13,8 @@ from permittui.domain.clock import add_days, days_between, now_iso, today
 from permittui.domain.lifecycle import Facts
 from permittui.domain.rules.classify import classify, red_lines, text_issues
 from permittui.errors import BadInput, Refused
-from permittui.store import derive
+from permittui.domain.matchform import canonical_id
+from permittui.store import derive, officers
 from permittui.store.db import Store
 from permittui.store.rows import dumps, request_from_row
 
@@ -239,6 +240,7 @@ def decide(
 ) -> DecisionResult:
     if outcome == "reverse":
         return reverse(store, request_id, note=note, at=at)
+    officers.require(store, "decide")
     with store.write() as conn:
         row = _load(conn, request_id)
         if expected_version is not None and row["version"] != expected_version:
@@ -364,13 +366,15 @@ def _refresh_entries(conn: sqlite3.Connection, codes: list[str]) -> None:
 
 
 def _same_officer(a: str, b: str) -> bool:
-    # Four-eyes: "Alice" or " alice" is still alice; names are typed, not looked up.
-    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+    # Four-eyes compares canonical ids: "Alice", "аlice" (Cyrillic а), "al\u200bice" and "ａｌｉｃｅ"
+    # are one officer.
+    return canonical_id(a) == canonical_id(b)
 
 
 def countersign(
     store: Store, request_id: str, *, send_back: bool = False, note: str = "", at: str | None = None
 ) -> DecisionResult:
+    officers.require(store, "countersign")
     with store.write() as conn:
         row = _load(conn, request_id)
         if row["status"] != "awaiting_countersign":
@@ -431,6 +435,7 @@ def countersign(
 
 def reverse(store: Store, request_id: str, *, note: str = "", at: str | None = None) -> DecisionResult:
     """Undo my last decision on a request, before countersign, as a new decision row."""
+    officers.require(store, "decide")
     with store.write() as conn:
         row = _load(conn, request_id)
         last = _last_decision(conn, request_id)
@@ -438,7 +443,7 @@ def reverse(store: Store, request_id: str, *, note: str = "", at: str | None = N
             raise Refused(f"{request_id}: there is no decision of yours to reverse")
         if last["outcome"] in ("countersign", "send-back"):
             raise Refused(f"{request_id}: the decision was already {_who(last)}; a reversal now needs a new decision")
-        if last["officer"] != store.officer.name:
+        if not _same_officer(last["officer"], store.officer.name):
             raise Refused(f"{request_id}: the last decision is {_who(last)}; only that officer can reverse it")
         if row["version"] != last["request_version"] + 1:
             raise Refused(f"{request_id} changed after that decision; nothing reversed")

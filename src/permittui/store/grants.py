@@ -32,6 +32,9 @@ def change_grant(store: Store, grant_id: int, action: str, reason: str, *, at: s
         raise BadInput(f"unknown grant action {action!r}; use one of {', '.join(ALLOWED)}")
     if not reason.strip():
         raise Refused(f"to {action} a grant, say why (a reason is required)")
+    from permittui.store import officers
+
+    officers.require(store, f"grant_{action}")
     with store.write() as conn:
         row = conn.execute("SELECT customer_id, code, status, expires FROM grants WHERE id = ?", (grant_id,)).fetchone()
         if row is None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 
+from permittui.identity import Officer
+
 V1 = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 
@@ -267,7 +269,7 @@ CREATE TABLE end_uses (
 """
 
 
-def migrate_v4(conn: sqlite3.Connection) -> None:
+def migrate_v4(conn: sqlite3.Connection, officer: Officer) -> None:
     """Fill what V4 adds for a database made before it: the shipped end-use vocabulary; the
     schedule in force's metrics, as its thresholds imply them; the core red line each prohibited
     entry carries (by its evidence metric, its categories or its phrases); and the category a
@@ -277,6 +279,31 @@ def migrate_v4(conn: sqlite3.Connection) -> None:
     upgrade.fill_v4(conn)
 
 
-# A step is its SQL, or its SQL and then a function that fills what the SQL added.
-Migration = str | tuple[str, Callable[[sqlite3.Connection], None]]
-MIGRATIONS: list[Migration] = [V1, V2, V3, (V4, migrate_v4)]
+# Officers as records (canonical id: domain.matchform.canonical_id), with their roles. An older
+# file is filled by migrate_v5: whoever decided before keeps deciding and countersigning, and the
+# officer who first opens it upgraded is its admin, as the first officer of a new database is.
+V5 = """
+CREATE TABLE officers (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    os_account TEXT,
+    roles TEXT NOT NULL DEFAULT '[]',
+    active INTEGER NOT NULL DEFAULT 1,
+    added_at TEXT NOT NULL,
+    added_by TEXT NOT NULL
+);
+-- A change to a confirmed screening hit waiting for a second senior officer (JSON), else NULL.
+ALTER TABLE screening_hits ADD COLUMN pending TEXT;
+"""
+
+
+def migrate_v5(conn: sqlite3.Connection, officer: Officer) -> None:
+    from permittui.store import upgrade
+
+    upgrade.fill_v5(conn, officer)
+
+
+# A step is its SQL, or its SQL and then a function that fills what the SQL added (given the
+# connection and the officer opening the database).
+Migration = str | tuple[str, Callable[[sqlite3.Connection, Officer], None]]
+MIGRATIONS: list[Migration] = [V1, V2, V3, (V4, migrate_v4), (V5, migrate_v5)]

@@ -110,26 +110,79 @@ def rescreen_all(store: Store) -> int:
     return rescreen_customers(store, ids, screener)
 
 
-def disposition(store: Store, hit_id: int, outcome: str, reason: str) -> None:
-    """Record an officer's disposition of a hit; clearing needs a reason."""
-    if outcome not in DISPOSITIONS:
-        raise BadInput(f"disposition must be one of {', '.join(DISPOSITIONS)}")
-    if outcome == "cleared" and not reason.strip():
-        raise Refused("clearing a screening hit as a false positive needs a reason")
+def disposition(store: Store, hit_id: int, outcome: str | None, reason: str, *, countersign: bool = False) -> str:
+    """Record an officer's disposition of a hit (clearing needs a reason); what happened, in words.
+
+    A confirmed hit is the register's strongest finding: only a senior officer may propose to
+    clear or re-open it, and it takes effect when a second senior officer countersigns
+    (`countersign=True`); until then the hit stays confirmed."""
+    from permittui.domain.matchform import canonical_id
+    from permittui.store import officers
+
+    if countersign:
+        officers.require(store, "unconfirm")
+    else:
+        if outcome not in DISPOSITIONS:
+            raise BadInput(f"disposition must be one of {', '.join(DISPOSITIONS)}")
+        if outcome == "cleared" and not reason.strip():
+            raise Refused("clearing a screening hit as a false positive needs a reason")
+        officers.require(store, "disposition")
     with store.write() as conn:
         row = conn.execute(
-            "SELECT customer_id, entry_id, disposition FROM screening_hits WHERE id = ?", (hit_id,)
+            "SELECT customer_id, entry_id, disposition, pending FROM screening_hits WHERE id = ?", (hit_id,)
         ).fetchone()
         if row is None:
             raise Refused(f"no screening hit {hit_id}")
+        customer, entry, before, pending = row
         at = now_iso()
-        conn.execute(
-            "UPDATE screening_hits SET disposition = ?, reason = ?, officer = ?, at = ? WHERE id = ?",
-            (outcome, reason, store.officer.name, at, hit_id),
-        )
-        store.audit(
-            f"screening.{outcome}", row[0], {"hit": hit_id, "entry": row[1], "from": row[2], "reason": reason}, at=at
-        )
+        if countersign:
+            if not pending:
+                raise Refused(f"screening hit {hit_id} has no change waiting for a countersign")
+            proposal = json.loads(pending)
+            if canonical_id(proposal["officer"]) == store.officer.id:
+                raise Refused(
+                    f"screening hit {hit_id}: you proposed this change; a different senior officer must countersign"
+                )
+            outcome, reason = proposal["outcome"], proposal["reason"]
+            conn.execute(
+                "UPDATE screening_hits SET disposition = ?, reason = ?, officer = ?, at = ?, pending = NULL WHERE id = ?",
+                (outcome, reason, proposal["officer"], at, hit_id),
+            )
+            store.audit(
+                f"screening.{outcome}",
+                customer,
+                {
+                    "hit": hit_id,
+                    "entry": entry,
+                    "from": before,
+                    "reason": reason,
+                    "proposed_by": proposal["officer"],
+                    "countersigned_by": store.officer.name,
+                },
+                at=at,
+            )
+            said = f"screening hit {hit_id}: {outcome} (countersigned)"
+        elif before == "confirmed" and outcome != "confirmed":
+            officers.require(store, "unconfirm")
+            proposal = {"outcome": outcome, "reason": reason, "officer": store.officer.name, "at": at}
+            conn.execute("UPDATE screening_hits SET pending = ? WHERE id = ?", (json.dumps(proposal), hit_id))
+            store.audit(f"screening.propose.{outcome}", customer, {"hit": hit_id, "entry": entry, **proposal}, at=at)
+            return (
+                f"screening hit {hit_id}: {outcome} proposed; it stays confirmed until a second senior officer"
+                f" countersigns (permittui disposition {hit_id} --countersign)"
+            )
+        else:
+            conn.execute(
+                "UPDATE screening_hits SET disposition = ?, reason = ?, officer = ?, at = ?, pending = NULL WHERE id = ?",
+                (outcome, reason, store.officer.name, at, hit_id),
+            )
+            store.audit(
+                f"screening.{outcome}",
+                customer,
+                {"hit": hit_id, "entry": entry, "from": before, "reason": reason},
+                at=at,
+            )
+            said = f"screening hit {hit_id}: {outcome}"
         from permittui.store import derive
 
         derive.refresh(
@@ -139,10 +192,11 @@ def disposition(store: Store, hit_id: int, outcome: str, reason: str) -> None:
                 for r in conn.execute(
                     "SELECT id FROM requests WHERE customer_id = ? AND status IN"
                     " ('pending','info_requested','referred','awaiting_countersign')",
-                    (row[0],),
+                    (customer,),
                 )
             ],
         )
+    return said
 
 
 def list_hits(store: Store, customer_id: str | None = None, *, open_only: bool = False) -> list[dict[str, Any]]:

@@ -9,6 +9,7 @@ from permittui.domain import core_red_lines, metrics
 from permittui.domain.metrics import END_USE_METRIC
 from permittui.domain.models import Threshold
 from permittui.domain.schedule_file import phrase_key
+from permittui.identity import Officer
 from permittui.store.rows import dumps, metric_json
 
 
@@ -80,3 +81,26 @@ def _carried(metric: str | None, value: object, phrases: list[str]) -> str | Non
         if {phrase_key(p) for p in line.phrases} <= keys:
             return line.id
     return None
+
+
+def fill_v5(conn: sqlite3.Connection, officer: Officer) -> None:
+    """Schema 5: officers. Everyone who decided before may go on deciding and countersigning;
+    the officer opening the upgraded database is its admin (as the first of a new one is)."""
+    from permittui.domain.clock import now_iso
+    from permittui.domain.matchform import canonical_id
+    from permittui.domain.roles import FIRST
+
+    if conn.execute("SELECT COUNT(*) FROM meta").fetchone()[0] == 0:
+        return  # a new database: init adds its first officer
+    at = now_iso()
+    names = [r[0] for r in conn.execute("SELECT DISTINCT officer FROM decisions ORDER BY officer")]
+    rows = {canonical_id(officer.name): (officer.name, officer.os_account, list(FIRST))}
+    for name in names:
+        oid = canonical_id(name)
+        if oid and oid not in rows:
+            rows[oid] = (name, None, ["officer", "senior"])
+    conn.executemany(
+        "INSERT OR IGNORE INTO officers (id, name, os_account, roles, active, added_at, added_by)"
+        " VALUES (?,?,?,?,1,?,?)",
+        [(oid, n, acct, dumps(r), at, "upgrade to schema 5") for oid, (n, acct, r) in rows.items()],
+    )
