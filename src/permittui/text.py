@@ -55,10 +55,9 @@ _RGI_TAG_FLAGS = frozenset(
 def has_unsafe(s: str) -> bool:
     """Whether `s` holds a character of UNSAFE_CLASS other than a newline: without one, nothing needs
     a pattern compiled (most text is ASCII)."""
-    if s.isprintable():
-        if s.isascii():
-            return False
-    elif not s.replace("\n", "").isprintable():
+    if s.isascii():
+        return not (s.isprintable() or s.replace("\n", "").isprintable())
+    if not (s.isprintable() or s.replace("\n", "").isprintable()):
         return True
     global _printable_invisible
     if _printable_invisible is None:
