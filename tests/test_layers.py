@@ -183,18 +183,15 @@ def test_fast_parsing_of_the_console_show_and_decide_is_argparse_s():
 
 
 def test_sanitisers_skip_their_patterns_only_for_text_they_would_not_change():
-    # text.clean, show's JSON and the red-line reader compile their patterns only for text that
+    # text.clean and show's JSON compile their patterns only for text that
     # could match (start-up time); that rests on what the patterns' characters are.
     import re
 
     from permittui import text
     from permittui.cli import show
-    from permittui.domain.rules import classify
 
-    every = [chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF]
-    for ch in filter(re.compile(text._UNSAFE_CLASS).match, every):
-        assert text._needs_pattern(f"a{ch}b"), hex(ord(ch))
-    for ch in filter(re.compile(show._UNSAFE_IN_JSON).match, every):
-        assert not ch.isprintable() and ch != "\n", hex(ord(ch))
-    assert all(not ch.isascii() for ch in filter(re.compile(classify._HIDDEN).match, every))
+    every = [chr(c) for c in range(0x110000)]
+    for ch in filter(re.compile(text.UNSAFE_CLASS).match, every):
+        assert ch != "\n" and text.has_unsafe(f"a{ch}b") and text.has_unsafe(f"é{ch}\n"), hex(ord(ch))
+    assert show._UNSAFE_IN_JSON == text.UNSAFE_CLASS
     assert text.clean("a\u202eb\nc\x1b") == "a⟨U+202E⟩b\nc^[" and text.clean("plain\ntext") == "plain\ntext"

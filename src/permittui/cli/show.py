@@ -8,7 +8,7 @@ from typing import Any, TextIO
 
 from permittui.store.db import Store
 from permittui.store.findings import findings_for
-from permittui.text import clean
+from permittui.text import UNSAFE_CLASS, clean, has_unsafe
 
 
 def request_dict(f) -> dict[str, Any]:
@@ -36,19 +36,19 @@ def request_dict(f) -> dict[str, Any]:
     }
 
 
-_UNSAFE_IN_JSON = "[\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\ufff9-\ufffb]"
+_UNSAFE_IN_JSON = UNSAFE_CLASS  # the display sanitiser's class; emoji selectors are escaped too, harmlessly
 
 
 def safe_json(data: Any) -> str:
     """JSON that is safe to print to a terminal and still round-trips exactly: json escapes C0
-    controls (ESC is "\\u001b"); C1 controls (8-bit CSI), bidi overrides and invisible characters,
-    which it would pass raw, are escaped as well. Such characters occur only inside strings."""
+    controls (ESC is "\\u001b"); C1 controls (8-bit CSI), bidi overrides, invisible characters, line
+    separators and lone surrogates, which it would pass raw, are escaped as well. Such characters
+    occur only inside strings."""
     text = json.dumps(data, indent=2, ensure_ascii=False)
-    # All of the class is unprintable: the usual JSON (printable but for its newlines) needs no
-    # pattern compiled.
-    if text.replace("\n", "").isprintable():
+    if not has_unsafe(text):  # the usual JSON needs no pattern compiled
         return text
-    return re.sub(_UNSAFE_IN_JSON, lambda m: f"\\u{ord(m.group()):04x}", text)
+    # json's own ASCII escape: a surrogate pair for a character beyond U+FFFF (tags, VS17-256)
+    return re.sub(_UNSAFE_IN_JSON, lambda m: json.dumps(m.group())[1:-1], text)
 
 
 def show(store: Store, request_id: str, *, as_json: bool, out: TextIO) -> None:

@@ -178,10 +178,11 @@ def read(metric: Metric, value: Any, unit: str | None) -> tuple[Any, str | None]
 
 
 def category_key(value: str) -> str:
-    """A category as compared: case-folded, trimmed, spaces and hyphens as '_'."""
-    import unicodedata
+    """A category as compared: its match form (domain.matchform: case, width, invisible characters
+    and look-alike letters folded), trimmed, spaces and hyphens as '_'."""
+    from permittui.domain.matchform import match_form
 
-    return "_".join(unicodedata.normalize("NFKC", value).casefold().replace("-", " ").replace("_", " ").split())
+    return "_".join(match_form(value).replace("-", " ").replace("_", " ").split())
 
 
 def check_threshold(metric: Metric, threshold: Threshold) -> str | None:

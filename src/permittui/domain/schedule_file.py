@@ -116,9 +116,9 @@ def schedule(
 
 def phrase_key(phrase: str) -> str:
     """A red-line phrase as the rules compare it (one home: the match form's words)."""
-    from permittui.domain.rules.classify import _phrase
+    from permittui.domain.matchform import phrase_key as key
 
-    return _phrase(phrase).strip()
+    return key(phrase)
 
 
 def _threshold(f: Fields) -> m.Threshold | None:

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import functools
 import math
 import operator as op
-import re
 from typing import Any
 
 from permittui.domain import core_red_lines, metrics
 from permittui.domain.metrics import END_USE_METRIC
 from permittui.domain.models import Evaluation, Record, Request, ScheduleEntry
-from permittui.domain.screening_names import fold
+from permittui.domain.matchform import contains_phrase, words
 
 
 class Triggered(Record):
@@ -191,27 +189,8 @@ def classify(request: Request, entries: dict[str, ScheduleEntry]) -> tuple[list[
     return sorted(triggered.values(), key=lambda t: t.code), notes
 
 
-_WORD = re.compile(r"[^\W_]+")  # letters and digits, any script
-_HIDDEN = "[\u00ad\u034f\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"  # beyond ASCII
-
-
-@functools.lru_cache(maxsize=1024)
-def _phrase(phrase: str) -> str:
-    return _words(phrase)
-
-
-def _words(text: str, hidden: str = "") -> str:
-    """Text as " word word ... ": folded (case, diacritics, Cyrillic look-alikes), with hyphens,
-    punctuation and line breaks as spaces, so "Lethal-Autonomous" and "lethal\nautonomous" both
-    read " lethal autonomous ". Invisible characters become `hidden`."""
-    if not text.isascii():  # compiled (re's cache) only for text that may hide something
-        text = re.sub(_HIDDEN, hidden, text)
-    return " " + " ".join(_WORD.findall(fold(text))) + " "
-
-
-def _phrase_found(phrase: str, texts: set[str]) -> bool:
-    words = _phrase(phrase)
-    return bool(words.strip()) and any(words in text for text in texts)
+def _phrase_found(phrase: str, texts: tuple[tuple[str, ...], ...]) -> bool:
+    return any(contains_phrase(words, phrase) for words in texts)
 
 
 def red_lines(request: Request, entries: dict[str, ScheduleEntry], triggered: list[Triggered]) -> list[RedLine]:
@@ -222,10 +201,9 @@ def red_lines(request: Request, entries: dict[str, ScheduleEntry], triggered: li
     for t in triggered:
         if t.trigger == "prohibited":
             hits[t.code] = RedLine(t.code, f"prohibited entry {t.reason}")
-    raw = f"{request.end_use}\n{request.summary}"
-    # An invisible character may hide inside a word ("le\u00adthal") or stand for a space between
-    # two ("lethal\u200bautonomous"): read the text both ways.
-    texts = {_words(raw, ""), _words(raw, " ")}
+    # Read as a person sees them (domain.matchform): invisible characters, look-alike letters,
+    # spacing and hyphenation hide no phrase. Each text on its own, so no phrase spans two fields.
+    texts = (words(request.end_use or ""), words(request.summary or ""))
     for entry in entries.values():
         if entry.code in hits:
             continue
