@@ -35,6 +35,7 @@ class Facts(MutableRecord):
     blocking_notes: list[str]  # what the rules could not compare (MetricNote.blocking)
     unplain_text: list[str]  # why the applicant's text cannot be read plainly (matchform.inspect)
     no_category: bool  # an access request that declares no end-use category (imported before they existed)
+    red_line_reasons: list[str]  # why each red line is touched, as the refusal says it
 
     def __init__(
         self,
@@ -51,6 +52,7 @@ class Facts(MutableRecord):
         blocking_notes: list[str] | None = None,
         unplain_text: list[str] | None = None,
         no_category: bool = False,
+        red_line_reasons: list[str] | None = None,
     ) -> None:
         # A new list each, as field(default_factory=list) gave.
         red_line_codes = [] if red_line_codes is None else red_line_codes
@@ -58,6 +60,7 @@ class Facts(MutableRecord):
         caps_reached = [] if caps_reached is None else caps_reached
         blocking_notes = [] if blocking_notes is None else blocking_notes
         unplain_text = [] if unplain_text is None else unplain_text
+        red_line_reasons = [] if red_line_reasons is None else red_line_reasons
         self._init(locals())
 
 
@@ -115,7 +118,8 @@ def rule(
     if facts.red_line_codes and outcome not in ("deny", "refer"):
         raise Refused(
             f"{facts.request_id} touches the red line {', '.join(facts.red_line_codes)}"
-            " (prohibited): it can only be denied, or referred as an escalation"
+            f"{' (' + '; '.join(facts.red_line_reasons) + ')' if facts.red_line_reasons else ' (prohibited)'}"
+            ": it can only be denied, or referred as an escalation"
         )
     why: list[str] = []
     if outcome in APPROVALS:

@@ -100,6 +100,7 @@ def facts_for(conn: sqlite3.Connection, row: sqlite3.Row) -> tuple[Facts, list[s
         request.kind,
         row["status"],
         red_line_codes=[r.code for r in reds],
+        red_line_reasons=[r.reason for r in reds],
         countersign_codes=[t.code for t in triggered if t.countersign and t.trigger != "prohibited"],
         caps_reached=caps,
         customer_suspended=row["vetting"] == "suspended",

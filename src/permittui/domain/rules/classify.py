@@ -7,9 +7,9 @@ import operator as op
 from typing import Any
 
 from permittui.domain import core_red_lines, metrics
+from permittui.domain.matchform import contains_phrase, words
 from permittui.domain.metrics import END_USE_METRIC
 from permittui.domain.models import Evaluation, Record, Request, ScheduleEntry
-from permittui.domain.matchform import contains_phrase, words
 
 
 class Triggered(Record):
