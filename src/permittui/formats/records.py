@@ -1,28 +1,53 @@
 """Load a YAML or JSON file into records that remember their line numbers.
 
-Safety: the pure-Python SafeLoader composes a node tree, aliases are refused outright (no
-billion-laughs), only the standard scalar tags are accepted (no python/object), and there are
-limits on file size, scalar length and nesting depth, so a hostile file fails fast and small.
+Both formats are read as a stream of events and composed here, one record at a time and without
+recursion: libyaml's parser (PyYAML's pure-Python one where libyaml is missing) for YAML, a small
+tokenizer of our own for JSON (JSON's own rules: surrogate pairs, escapes, no YAML typing). The
+limits hold before any memory or stack is spent on what breaks them:
+
+- the file: a regular file of at most MAX_FILE_BYTES, valid UTF-8, no control characters outside
+  quoted escapes (YAML), checked before parsing;
+- structure: no aliases (no billion laughs), only the standard tags (no python/object), nesting
+  at most MAX_DEPTH levels (counted as each level opens, in block and flow style and in JSON);
+- values: scalars at most MAX_SCALAR_CHARS, keys text of at most MAX_KEY_CHARS and never twice
+  in one mapping, numbers at most MAX_NUMBER_CHARS written characters (so no int of 5,000
+  digits is ever converted), no lone surrogates.
+
+`stream_records` yields the records of a file one by one (an import of half a million holds a
+batch at a time); `load_document` reads them all.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+import re
+import stat
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-
-import yaml
 
 from permittui.errors import InvalidFile, Problem
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
 MAX_SCALAR_CHARS = 100_000
+MAX_KEY_CHARS = 200
+MAX_NUMBER_CHARS = 100
 MAX_DEPTH = 32
 
 _TAG = "tag:yaml.org,2002:"
 _OK_SCALARS = {f"{_TAG}{t}" for t in ("str", "int", "float", "bool", "null", "timestamp")}
+_NON_SPECIFIC = (None, "!")
+
+# Event kinds of both readers: (kind, line, value)
+MAP, SEQ, END, SCALAR = "map", "seq", "end", "scalar"
+
+# Characters YAML does not allow raw in a file (its printable set, less tab/LF/CR): C0 and C1
+# controls, DEL, surrogates, U+FFFE/U+FFFF. libyaml refuses them too, but names no line.
+_NOT_YAML_PRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass
@@ -37,69 +62,6 @@ class Record:
         return self.lines.get(key, self.line)
 
 
-class _NoAliasLoader(yaml.SafeLoader):
-    def compose_node(self, parent, index):  # type: ignore[override]
-        if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
-            raise yaml.MarkedYAMLError(
-                None, None, "aliases (*name) are not accepted in permittui files", event.start_mark
-            )
-        return super().compose_node(parent, index)
-
-
-class _Bad(Exception):
-    def __init__(self, line: int, message: str) -> None:
-        self.line, self.message = line, message
-
-
-def _value(node: yaml.Node, loader: yaml.SafeLoader, depth: int) -> Any:
-    line = node.start_mark.line + 1
-    if depth > MAX_DEPTH:
-        raise _Bad(line, f"nested deeper than {MAX_DEPTH} levels")
-    if isinstance(node, yaml.ScalarNode):
-        if node.tag not in _OK_SCALARS:
-            raise _Bad(line, f"tag {node.tag!r} is not accepted")
-        if len(node.value) > MAX_SCALAR_CHARS:
-            raise _Bad(line, f"value longer than {MAX_SCALAR_CHARS} characters")
-        try:
-            value = loader.construct_object(node, deep=False)
-        except ValueError:
-            # e.g. 2026-13-45 looks like a timestamp but isn't one: keep the text and let the
-            # validator say which field is wrong.
-            return node.value
-        if isinstance(value, dt.datetime):
-            return value.isoformat()
-        if isinstance(value, dt.date):
-            return value.isoformat()
-        return value
-    if isinstance(node, yaml.SequenceNode):
-        if node.tag != f"{_TAG}seq":
-            raise _Bad(line, f"tag {node.tag!r} is not accepted")
-        return [_value(item, loader, depth + 1) for item in node.value]
-    if isinstance(node, yaml.MappingNode):
-        if node.tag != f"{_TAG}map":
-            raise _Bad(line, f"tag {node.tag!r} is not accepted")
-        out: dict[str, Any] = {}
-        for key_node, value_node in node.value:
-            key = _value(key_node, loader, depth + 1)
-            if not isinstance(key, str):
-                raise _Bad(key_node.start_mark.line + 1, f"key {key!r} is not text")
-            if key in out:
-                raise _Bad(key_node.start_mark.line + 1, f"key {key!r} appears twice")
-            out[key] = _value(value_node, loader, depth + 1)
-        return out
-    raise _Bad(line, "unexpected YAML node")
-
-
-def _record(node: yaml.Node, loader: yaml.SafeLoader) -> Record | Any:
-    """A mapping node becomes a Record with per-field lines; anything else a plain value."""
-    if not isinstance(node, yaml.MappingNode):
-        return _value(node, loader, 1)
-    data = _value(node, loader, 1)
-    lines = {k.value: k.start_mark.line + 1 for k, _ in node.value if isinstance(k, yaml.ScalarNode)}
-    return Record(data, node.start_mark.line + 1, lines)
-
-
 @dataclass
 class Document:
     """A loaded file: its top-level mapping (if any) and the records of its main list."""
@@ -110,79 +72,437 @@ class Document:
     records: list[Record]
 
 
-def read_text(path: Path) -> str:
+class _Bad(Exception):
+    def __init__(self, line: int | None, message: str) -> None:
+        self.line, self.message = line, message
+
+
+def _check_text(s: str, line: int | None) -> str:
+    if not s.isascii() and _SURROGATE.search(s):
+        raise _Bad(line, f"text with a lone surrogate ({ascii(_SURROGATE.search(s).group())}) is not valid Unicode")
+    return s
+
+
+# ── reading the file ─────────────────────────────────────────────────────────────────────
+
+
+def read_bytes(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
+    """The file's bytes, refused before reading if it is not a regular file or is over the limit."""
     name = str(path)
     try:
-        size = path.stat().st_size
+        st = os.stat(path)
+        if stat.S_ISDIR(st.st_mode):
+            raise InvalidFile([Problem(name, None, "", "is a folder, not a file")])
+        if not stat.S_ISREG(st.st_mode):  # a FIFO or a device would block or never end
+            raise InvalidFile([Problem(name, None, "", "is not a regular file")])
+        if st.st_size > limit:
+            raise InvalidFile([Problem(name, None, "", f"file is {st.st_size} bytes, over the {limit} limit")])
+        with open(path, "rb") as f:
+            data = f.read(limit + 1)  # a file that grows while it is read is still held to the limit
+    except FileNotFoundError:
+        raise InvalidFile([Problem(name, None, "", "no such file")]) from None
     except OSError as e:
-        raise InvalidFile([Problem(name, None, "", f"cannot read: {e.strerror}")]) from None
-    if size > MAX_FILE_BYTES:
-        raise InvalidFile([Problem(name, None, "", f"file is {size} bytes, over the {MAX_FILE_BYTES} limit")])
+        raise InvalidFile([Problem(name, None, "", f"cannot read: {e.strerror or e}")]) from None
+    if len(data) > limit:
+        raise InvalidFile([Problem(name, None, "", f"file is over the {limit} bytes limit")])
+    return data
+
+
+def decode(name: str, data: bytes) -> str:
+    """UTF-8 text (a leading byte-order mark removed), or a Problem naming the line of the first bad byte."""
     try:
-        return path.read_text(encoding="utf-8")
+        text = data.decode("utf-8")
     except UnicodeDecodeError as e:
-        raise InvalidFile([Problem(name, None, "", f"not UTF-8 text (byte {e.start})")]) from None
-    except OSError as e:
-        raise InvalidFile([Problem(name, None, "", f"cannot read: {e.strerror}")]) from None
+        line = data.count(b"\n", 0, e.start) + 1
+        raise InvalidFile([Problem(name, line, "", f"not UTF-8 text (byte {e.start})")]) from None
+    return text.removeprefix("\ufeff")
+
+
+def read_text(path: Path, limit: int = MAX_FILE_BYTES) -> str:
+    return decode(str(path), read_bytes(path, limit))
+
+
+def _is_json(path: Path) -> bool:
+    # By name: JSON read as JSON (surrogate pairs, no YAML typing). Other files are YAML, which
+    # reads JSON too (libyaml takes tabs and every escape but \\uD800-\\uDFFF).
+    return path.suffix.lower() == ".json"
+
+
+# ── YAML events ──────────────────────────────────────────────────────────────────────────
+
+
+def _yaml_events(data: bytes) -> Iterator[tuple[str, int, Any]]:
+    import yaml
+
+    try:
+        from yaml.cyaml import CParser as parser_class
+    except ImportError:  # PyYAML built without libyaml: the same events, slower
+        parser_class = _pure_parser()
+    resolver = yaml.resolver.Resolver()
+    constructor = yaml.constructor.SafeConstructor()
+    parser = parser_class(data)
+    documents = 0
+    try:
+        while True:
+            try:
+                event = parser.get_event()
+            except yaml.MarkedYAMLError as e:
+                mark = e.problem_mark or e.context_mark
+                raise _Bad(mark.line + 1 if mark else None, f"not valid YAML/JSON: {e.problem or e.context}") from None
+            except yaml.YAMLError as e:
+                raise _Bad(None, f"not valid YAML/JSON: {str(e).splitlines()[0]}") from None
+            if event is None or isinstance(event, yaml.StreamEndEvent):
+                return
+            line = event.start_mark.line + 1
+            if isinstance(event, yaml.ScalarEvent):
+                yield SCALAR, line, _yaml_scalar(event, line, resolver, constructor)
+            elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                kind = MAP if isinstance(event, yaml.MappingStartEvent) else SEQ
+                if event.tag not in _NON_SPECIFIC and event.tag != f"{_TAG}{'map' if kind == MAP else 'seq'}":
+                    raise _Bad(line, f"tag {event.tag!r} is not accepted")
+                yield kind, line, None
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                yield END, line, None
+            elif isinstance(event, yaml.AliasEvent):
+                raise _Bad(line, "not valid YAML/JSON: aliases (*name) are not accepted in permittui files")
+            elif isinstance(event, yaml.DocumentStartEvent):
+                documents += 1
+                if documents > 1:
+                    raise _Bad(line, "more than one YAML document in the file")
+    finally:
+        dispose = getattr(parser, "dispose", None)
+        if dispose is not None:
+            dispose()
+
+
+def _yaml_scalar(event: Any, line: int, resolver: Any, constructor: Any) -> Any:
+    import yaml
+
+    value = event.value
+    tag = event.tag
+    if tag in _NON_SPECIFIC:
+        tag = resolver.resolve(yaml.ScalarNode, value, event.implicit)
+    if tag not in _OK_SCALARS:
+        raise _Bad(line, f"tag {tag!r} is not accepted")
+    if len(value) > MAX_SCALAR_CHARS:
+        raise _Bad(line, f"value longer than {MAX_SCALAR_CHARS} characters")
+    if tag == f"{_TAG}str":
+        return _check_text(value, line)
+    if tag in (f"{_TAG}int", f"{_TAG}float") and len(value) > MAX_NUMBER_CHARS:
+        raise _Bad(line, f"a number written with more than {MAX_NUMBER_CHARS} characters")
+    try:
+        result = constructor.yaml_constructors[tag](constructor, yaml.ScalarNode(tag, value))
+    except (ValueError, OverflowError, yaml.YAMLError):
+        # e.g. 2026-13-45 looks like a timestamp but isn't one: keep the text and let the
+        # validator say which field is wrong.
+        return _check_text(value, line)
+    if isinstance(result, dt.date):  # and datetime
+        return result.isoformat()
+    return result
+
+
+def _pure_parser() -> type:
+    import yaml
+
+    class Parser(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser):
+        def __init__(self, stream: bytes) -> None:
+            yaml.reader.Reader.__init__(self, stream)
+            yaml.scanner.Scanner.__init__(self)
+            yaml.parser.Parser.__init__(self)
+
+    return Parser
+
+
+# ── JSON events ──────────────────────────────────────────────────────────────────────────
+
+_WS = re.compile(r"[ \t\n\r]*")
+_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?")
+_LITERALS = (("true", True), ("false", False), ("null", None))
+_VALUE, _FIRST_VALUE, _KEY, _FIRST_KEY, _COLON, _AFTER = range(6)
+
+
+def _json_events(s: str) -> Iterator[tuple[str, int, Any]]:
+    """JSON (RFC 8259) as events, iteratively: nothing here recurses, whatever the nesting."""
+    from json.decoder import scanstring
+
+    pos, line, n = 0, 1, len(s)
+    open_: list[str] = []  # "{" or "[" for each container open
+    expect = _VALUE
+    started = False
+    while True:
+        end = _WS.match(s, pos).end()
+        if end != pos:
+            line += s.count("\n", pos, end)
+            pos = end
+        if pos >= n:
+            if open_ or not started:
+                raise _Bad(line, "not valid JSON: the file ends before the data does")
+            return
+        c = s[pos]
+        if started and not open_:
+            raise _Bad(line, f"not valid JSON: more after the data ({c!r})")
+        if expect in (_KEY, _FIRST_KEY):
+            if c == "}" and expect == _FIRST_KEY:
+                open_.pop()
+                pos += 1
+                expect = _AFTER
+                yield END, line, None
+                continue
+            if c != '"':
+                raise _Bad(line, f"not valid JSON: expected a key in double quotes, found {c!r}")
+            key, pos = _json_string(scanstring, s, pos, line)
+            expect = _COLON
+            yield SCALAR, line, key
+        elif expect == _COLON:
+            if c != ":":
+                raise _Bad(line, f"not valid JSON: expected ':' after a key, found {c!r}")
+            pos += 1
+            expect = _VALUE
+        elif expect == _AFTER:
+            top = open_[-1]
+            if c == ",":
+                pos += 1
+                expect = _KEY if top == "{" else _VALUE
+            elif c == ("}" if top == "{" else "]"):
+                open_.pop()
+                pos += 1
+                yield END, line, None
+            else:
+                raise _Bad(line, f"not valid JSON: expected ',' or {'}' if top == '{' else ']'!r}, found {c!r}")
+        else:  # a value
+            started = True
+            if c == "{" or c == "[":
+                open_.append(c)
+                pos += 1
+                expect = _FIRST_KEY if c == "{" else _FIRST_VALUE
+                yield (MAP if c == "{" else SEQ), line, None
+                continue
+            if c == "]" and expect == _FIRST_VALUE:
+                open_.pop()
+                pos += 1
+                expect = _AFTER
+                yield END, line, None
+                continue
+            expect = _AFTER
+            if c == '"':
+                value, pos = _json_string(scanstring, s, pos, line)
+                yield SCALAR, line, value
+                continue
+            m = _NUMBER.match(s, pos)
+            if m and m.end() > pos:
+                text = m.group()
+                if len(text) > MAX_NUMBER_CHARS:
+                    raise _Bad(line, f"a number written with more than {MAX_NUMBER_CHARS} characters")
+                pos = m.end()
+                yield SCALAR, line, float(text) if m.group(1) or m.group(2) else int(text)
+                continue
+            for word, value in _LITERALS:
+                if s.startswith(word, pos):
+                    pos += len(word)
+                    yield SCALAR, line, value
+                    break
+            else:
+                raise _Bad(line, f"not valid JSON: unexpected {c!r}")
+
+
+def _json_string(scanstring: Any, s: str, pos: int, line: int) -> tuple[str, int]:
+    try:
+        value, end = scanstring(s, pos + 1, True)
+    except json.JSONDecodeError as e:
+        raise _Bad(line, f"not valid JSON: {e.msg}") from None
+    if end - pos > MAX_SCALAR_CHARS + 2 and len(value) > MAX_SCALAR_CHARS:
+        raise _Bad(line, f"value longer than {MAX_SCALAR_CHARS} characters")
+    return _check_text(value, line), end
+
+
+# ── composing ────────────────────────────────────────────────────────────────────────────
+
+_NO_KEY = object()
+
+
+def _compose(first: tuple[str, int, Any], events: Iterator[tuple[str, int, Any]], depth: int) -> tuple[Any, dict]:
+    """The value that starts with event `first`, and (for a mapping) the line of each of its keys.
+    Iterative: a stack of open containers, each checked against MAX_DEPTH as it opens."""
+    kind, line, value = first
+    if kind == SCALAR:
+        return value, {}
+    if kind == END:
+        raise _Bad(line, "unexpected end of a list or mapping")
+    if depth > MAX_DEPTH:
+        raise _Bad(line, f"nested deeper than {MAX_DEPTH} levels")
+    root: Any = {} if kind == MAP else []
+    lines: dict[str, int] = {}
+    stack: list[list[Any]] = [[root, _NO_KEY]]  # [container, the key awaiting its value]
+    for kind, line, value in events:
+        frame = stack[-1]
+        container = frame[0]
+        if kind == END:
+            if type(container) is dict and frame[1] is not _NO_KEY:
+                raise _Bad(line, "a key without a value")
+            stack.pop()
+            if not stack:
+                return root, lines
+            continue
+        awaiting_key = type(container) is dict and frame[1] is _NO_KEY
+        if awaiting_key:
+            if kind != SCALAR or not isinstance(value, str):
+                what = "a list or mapping" if kind != SCALAR else repr(value)[:40]
+                raise _Bad(line, f"a key must be text, not {what}")
+            if len(value) > MAX_KEY_CHARS:
+                raise _Bad(line, f"a key longer than {MAX_KEY_CHARS} characters")
+            if value in container:
+                raise _Bad(line, f"key {value!r} appears twice")
+            frame[1] = value
+            if len(stack) == 1:
+                lines[value] = line
+            continue
+        if kind == SCALAR:
+            child = value
+        else:
+            if depth + len(stack) > MAX_DEPTH:
+                raise _Bad(line, f"nested deeper than {MAX_DEPTH} levels")
+            child = {} if kind == MAP else []
+        if type(container) is dict:
+            container[frame[1]] = child
+            frame[1] = _NO_KEY
+        else:
+            container.append(child)
+        if kind != SCALAR:
+            stack.append([child, _NO_KEY])
+    raise _Bad(None, "the file ends inside a list or mapping")
+
+
+# ── documents ────────────────────────────────────────────────────────────────────────────
+
+
+class RecordStream:
+    """The records of a file's main list, read one by one as they are iterated: a top-level
+    list, or a list under `list_key` in a top-level mapping. `header` holds the mapping's other
+    keys, complete once the records have all been read. Iterate once."""
+
+    def __init__(self, path: Path, list_key: str) -> None:
+        self.path = str(path)
+        self.list_key = list_key
+        self.header: dict[str, Any] = {}
+        self.header_lines: dict[str, int] = {}
+        data = read_bytes(path)
+        text = decode(self.path, data)
+        if _is_json(path):
+            del data
+            self._events = _json_events(text)
+        else:
+            bad = _NOT_YAML_PRINTABLE.search(text)
+            if bad:
+                line = text.count("\n", 0, bad.start()) + 1
+                raise InvalidFile(
+                    [
+                        Problem(
+                            self.path,
+                            line,
+                            "",
+                            f"not valid YAML/JSON: control character U+{ord(bad.group()):04X} (write it as an escape"
+                            " in double quotes)",
+                        )
+                    ]
+                )
+            del text
+            self._events = _yaml_events(data)
+
+    def __iter__(self) -> Iterator[Record]:
+        try:
+            yield from self._records()
+        except _Bad as e:
+            raise InvalidFile([Problem(self.path, e.line, "", e.message)]) from None
+
+    def _records(self) -> Iterator[Record]:
+        events, key = self._events, self.list_key
+        root = next(events, None)
+        if root is None:
+            raise _Bad(None, "the file is empty")
+        kind, line, _ = root
+        if kind == SEQ:
+            yield from self._items(events)
+        elif kind == MAP:
+            found = False
+            for k_kind, k_line, k_value in events:
+                if k_kind == END:
+                    break
+                if k_kind != SCALAR or not isinstance(k_value, str):
+                    raise _Bad(k_line, "a key must be text")
+                if k_value == key and not found:
+                    found = True
+                    first = next(events, None)
+                    if first is None or first[0] != SEQ:
+                        raise _Bad(first[1] if first else k_line, f"'{key}' must be a list")
+                    yield from self._items(events)
+                    continue
+                if k_value in self.header or k_value == key:
+                    raise _Bad(k_line, f"key {k_value!r} appears twice")
+                first = next(events, None)
+                if first is None:
+                    raise _Bad(k_line, "a key without a value")
+                self.header[k_value], _ = _compose(first, events, 1)
+                self.header_lines[k_value] = k_line
+            if not found:
+                raise _Bad(line, f"no '{key}:' list in the file")
+        else:
+            raise _Bad(line, f"expected a list of {key} or a mapping with '{key}:'")
+        extra = next(events, None)
+        if extra is not None:
+            raise _Bad(extra[1], "more after the data")
+
+    def _items(self, events: Iterator[tuple[str, int, Any]]) -> Iterator[Record]:
+        for item in events:
+            if item[0] == END:
+                return
+            if item[0] != MAP:
+                # A file broken just after (`requests: [unclosed`) says so rather than this.
+                _compose(item, events, 1)
+                next(events, None)
+                raise _Bad(item[1], f"each of {self.list_key} must be a mapping of fields")
+            data, lines = _compose(item, events, 1)
+            yield Record(data, item[1], lines)
+        raise _Bad(None, "the file ends inside the list")
+
+
+def stream_records(path: Path, list_key: str) -> RecordStream:
+    """FILE's records one by one (see RecordStream); file-level problems raise InvalidFile at once."""
+    return RecordStream(path, list_key)
 
 
 def load_document(path: Path, list_key: str) -> Document:
     """Read FILE whose records are a top-level list, or a list under `list_key` in a mapping."""
+    stream = RecordStream(path, list_key)
+    records = list(stream)
+    return Document(stream.path, stream.header, stream.header_lines, records)
+
+
+def load_data(path: Path, limit: int = MAX_FILE_BYTES) -> Any:
+    """A whole small YAML or JSON file (config, a theme) as plain data, under the same limits."""
     name = str(path)
-    text = read_text(path)
-    if text.lstrip()[:1] in ("{", "["):
-        # JSON: a raw tab can only be whitespace there (tabs in strings must be escaped), and
-        # YAML refuses tabs as indentation, so this makes every valid JSON file readable.
-        text = text.replace("\t", " ")
-    loader = None
+    data = read_bytes(path, limit)
+    text = decode(name, data)
     try:
-        loader = _NoAliasLoader(text)  # its reader already refuses non-printable characters
-        root = loader.get_single_node()
-    except yaml.MarkedYAMLError as e:
-        mark = e.problem_mark or e.context_mark
-        line = mark.line + 1 if mark else None
-        msg = e.problem or e.context or "not valid YAML"
-        raise InvalidFile([Problem(name, line, "", f"not valid YAML/JSON: {msg}")]) from None
-    except yaml.YAMLError as e:
-        raise InvalidFile([Problem(name, None, "", f"not valid YAML/JSON: {e}")]) from None
-    finally:
-        if loader is not None:
-            loader.dispose()
-    if root is None:
-        raise InvalidFile([Problem(name, None, "", "the file is empty")])
-    try:
-        if isinstance(root, yaml.SequenceNode):
-            header, header_lines, items = {}, {}, root.value
-        elif isinstance(root, yaml.MappingNode):
-            header, header_lines, items = {}, {}, None
-            for key_node, value_node in root.value:
-                key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
-                if key == list_key:
-                    if not isinstance(value_node, yaml.SequenceNode):
-                        raise _Bad(value_node.start_mark.line + 1, f"'{list_key}' must be a list")
-                    items = value_node.value
-                else:
-                    header[str(key)] = _value(value_node, loader, 1)
-                    header_lines[str(key)] = key_node.start_mark.line + 1
-            if items is None:
-                raise _Bad(root.start_mark.line + 1, f"no '{list_key}:' list in the file")
+        if _is_json(path):
+            events = _json_events(text)
         else:
-            raise _Bad(root.start_mark.line + 1, f"expected a list of {list_key} or a mapping with '{list_key}:'")
-        records = []
-        for item in items:
-            rec = _record(item, loader)
-            if not isinstance(rec, Record):
-                raise _Bad(item.start_mark.line + 1, f"each of {list_key} must be a mapping of fields")
-            records.append(rec)
+            bad = _NOT_YAML_PRINTABLE.search(text)
+            if bad:
+                line = text.count("\n", 0, bad.start()) + 1
+                raise _Bad(line, f"not valid YAML/JSON: control character U+{ord(bad.group()):04X}")
+            events = _yaml_events(data)
+        first = next(events, None)
+        if first is None:
+            return None
+        value, _ = _compose(first, events, 1)
+        extra = next(events, None)
+        if extra is not None:
+            raise _Bad(extra[1], "more after the data")
+        return value
     except _Bad as e:
         raise InvalidFile([Problem(name, e.line, "", e.message)]) from None
-    return Document(name, header, header_lines, records)
 
 
 def load_json_plain(path: Path) -> Any:
-    """Plain JSON for the CSL's JSON (large, machine-written): no line tracking needed."""
-    text = read_text(path)
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as e:
-        raise InvalidFile([Problem(str(path), e.lineno, "", f"not valid JSON: {e.msg}")]) from None
+    """Plain JSON (large, machine-written): the same reader, without records."""
+    return load_data(path)
