@@ -503,6 +503,57 @@ def load_data(path: Path, limit: int = MAX_FILE_BYTES) -> Any:
         raise InvalidFile([Problem(name, e.line, "", e.message)]) from None
 
 
-def load_json_plain(path: Path) -> Any:
-    """Plain JSON (large, machine-written): the same reader, without records."""
-    return load_data(path)
+# ── large JSON without lines ─────────────────────────────────────────────────────────────
+
+_JSON_STRING_BYTES = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"')
+_NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
+_BRACKET_STEPS = bytes.maketrans(b"[{]}", b"\x01\x01\xff\xff")  # +1, +1, -1, -1 as signed bytes
+
+
+def json_depth(data: bytes) -> int:
+    """How deep JSON text nests, found without parsing it: strings removed, then the running
+    count of brackets (C-speed passes; a second or so for 64 MB of brackets)."""
+    from array import array
+    from itertools import accumulate
+
+    skeleton = _JSON_STRING_BYTES.sub(b"", data).translate(None, _NOT_BRACKETS)
+    return max(accumulate(array("b", skeleton.translate(_BRACKET_STEPS))), default=0)
+
+
+def json_loads(name: str, data: bytes) -> Any:
+    """Large machine-written JSON (the screening list) by the json module's C parser, which
+    recurses: its depth is checked first (json_depth), numbers are held to MAX_NUMBER_CHARS
+    before conversion, NaN/Infinity and a key twice in one object are refused."""
+    text = decode(name, data)
+    if json_depth(data) > MAX_DEPTH:
+        raise InvalidFile([Problem(name, None, "", f"not valid JSON: nested deeper than {MAX_DEPTH} levels")])
+
+    def number(kind: type) -> Any:
+        def parse(s: str) -> Any:
+            if len(s) > MAX_NUMBER_CHARS:
+                raise _Bad(None, f"a number written with more than {MAX_NUMBER_CHARS} characters")
+            return kind(s)
+
+        return parse
+
+    def constant(s: str) -> Any:
+        raise _Bad(None, f"not valid JSON: {s}")
+
+    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+        out = dict(items)
+        if len(out) != len(items):
+            seen: set[str] = set()
+            twice = next(k for k, _ in items if k in seen or seen.add(k))
+            raise _Bad(None, f"key {twice!r} appears twice in one object")
+        return out
+
+    try:
+        return json.loads(
+            text, parse_int=number(int), parse_float=number(float), parse_constant=constant, object_pairs_hook=pairs
+        )
+    except json.JSONDecodeError as e:
+        raise InvalidFile([Problem(name, e.lineno, "", f"not valid JSON: {e.msg}")]) from None
+    except _Bad as e:
+        raise InvalidFile([Problem(name, e.line, "", e.message)]) from None
+    except RecursionError:  # json_depth bounds it; a guard all the same
+        raise InvalidFile([Problem(name, None, "", "not valid JSON: nested too deeply")]) from None
