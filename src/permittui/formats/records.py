@@ -32,6 +32,7 @@ from typing import Any
 from permittui.errors import InvalidFile, Problem
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
+MAX_STREAM_BYTES = 256 * 1024 * 1024  # a file imported record by record (customers), never held whole as YAML
 MAX_SCALAR_CHARS = 100_000
 MAX_KEY_CHARS = 200
 MAX_NUMBER_CHARS = 100
@@ -42,7 +43,7 @@ _OK_SCALARS = {f"{_TAG}{t}" for t in ("str", "int", "float", "bool", "null", "ti
 _NON_SPECIFIC = (None, "!")
 
 # Event kinds of both readers: (kind, line, value)
-MAP, SEQ, END, SCALAR = "map", "seq", "end", "scalar"
+MAP, SEQ, END, SCALAR = "map", "seq", "end", "scalar"  # MAP and SEQ are also the tags' last words
 
 # Characters YAML does not allow raw in a file (its printable set, less tab/LF/CR): C0 and C1
 # controls, DEL, surrogates, U+FFFE/U+FFFF. libyaml refuses them too, but names no line.
@@ -86,26 +87,83 @@ def _check_text(s: str, line: int | None) -> str:
 # ── reading the file ─────────────────────────────────────────────────────────────────────
 
 
-def read_bytes(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
-    """The file's bytes, refused before reading if it is not a regular file or is over the limit."""
+def _regular_file(path: Path, limit: int) -> None:
+    """Refused before anything is read: missing, a folder, not a regular file, over the limit."""
     name = str(path)
     try:
         st = os.stat(path)
-        if stat.S_ISDIR(st.st_mode):
-            raise InvalidFile([Problem(name, None, "", "is a folder, not a file")])
-        if not stat.S_ISREG(st.st_mode):  # a FIFO or a device would block or never end
-            raise InvalidFile([Problem(name, None, "", "is not a regular file")])
-        if st.st_size > limit:
-            raise InvalidFile([Problem(name, None, "", f"file is {st.st_size} bytes, over the {limit} limit")])
-        with open(path, "rb") as f:
-            data = f.read(limit + 1)  # a file that grows while it is read is still held to the limit
     except FileNotFoundError:
         raise InvalidFile([Problem(name, None, "", "no such file")]) from None
     except OSError as e:
         raise InvalidFile([Problem(name, None, "", f"cannot read: {e.strerror or e}")]) from None
+    if stat.S_ISDIR(st.st_mode):
+        raise InvalidFile([Problem(name, None, "", "is a folder, not a file")])
+    if not stat.S_ISREG(st.st_mode):  # a FIFO or a device would block or never end
+        raise InvalidFile([Problem(name, None, "", "is not a regular file")])
+    if st.st_size > limit:
+        raise InvalidFile([Problem(name, None, "", f"file is {st.st_size} bytes, over the {limit} limit")])
+
+
+def _open(path: Path) -> Any:
+    try:
+        return open(path, "rb")
+    except OSError as e:
+        raise InvalidFile([Problem(str(path), None, "", f"cannot read: {e.strerror or e}")]) from None
+
+
+def read_bytes(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
+    """The file's bytes, refused before reading if it is not a regular file or is over the limit."""
+    _regular_file(path, limit)
+    with _open(path) as f:
+        try:
+            data = f.read(limit + 1)  # a file that grows while it is read is still held to the limit
+        except OSError as e:
+            raise InvalidFile([Problem(str(path), None, "", f"cannot read: {e.strerror or e}")]) from None
     if len(data) > limit:
-        raise InvalidFile([Problem(name, None, "", f"file is over the {limit} bytes limit")])
+        raise InvalidFile([Problem(str(path), None, "", f"file is over the {limit} bytes limit")])
     return data
+
+
+def _yaml_file(path: Path, limit: int) -> Any:
+    """The YAML file open for libyaml to read in pieces, once a pass in pieces has found it valid
+    UTF-8 without raw control characters (libyaml refuses them too, but names no line)."""
+    import codecs
+
+    name = str(path)
+    _regular_file(path, limit)
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    line, offset, size = 1, 0, 0
+    with _open(path) as f:
+        while True:
+            chunk = f.read(1 << 20)
+            size += len(chunk)
+            if size > limit:
+                raise InvalidFile([Problem(name, None, "", f"file is over the {limit} bytes limit")])
+            try:
+                text = decoder.decode(chunk, final=not chunk)
+            except UnicodeDecodeError as e:
+                at = max(0, min(e.start, len(chunk)))
+                line += chunk.count(b"\n", 0, at)
+                raise InvalidFile([Problem(name, line, "", f"not UTF-8 text (byte {offset + at})")]) from None
+            bad = _NOT_YAML_PRINTABLE.search(text)
+            if bad:
+                line += text.count("\n", 0, bad.start())
+                raise InvalidFile(
+                    [
+                        Problem(
+                            name,
+                            line,
+                            "",
+                            f"not valid YAML/JSON: control character U+{ord(bad.group()):04X} (write it as an"
+                            " escape in double quotes)",
+                        )
+                    ]
+                )
+            line += text.count("\n")
+            offset += len(chunk)
+            if not chunk:
+                break
+    return _open(path)
 
 
 def decode(name: str, data: bytes) -> str:
@@ -131,7 +189,11 @@ def _is_json(path: Path) -> bool:
 # ── YAML events ──────────────────────────────────────────────────────────────────────────
 
 
-def _yaml_events(data: bytes) -> Iterator[tuple[str, int, Any]]:
+_STR = f"{_TAG}str"
+_RESOLVED_CACHE = 4096  # plain scalars resolved (keys, enumerations: "id", "GB", "vetted"); most repeat
+
+
+def _yaml_events(source: Any) -> Iterator[tuple[str, int, Any]]:
     import yaml
 
     try:
@@ -140,54 +202,77 @@ def _yaml_events(data: bytes) -> Iterator[tuple[str, int, Any]]:
         parser_class = _pure_parser()
     resolver = yaml.resolver.Resolver()
     constructor = yaml.constructor.SafeConstructor()
-    parser = parser_class(data)
+    resolved: dict[str, str] = {}
+    parser = parser_class(source)
+    get_event = parser.get_event
+    scalar_event = yaml.ScalarEvent
+    kinds = {
+        yaml.MappingStartEvent: MAP,
+        yaml.SequenceStartEvent: SEQ,
+        yaml.MappingEndEvent: END,
+        yaml.SequenceEndEvent: END,
+    }
     documents = 0
     try:
         while True:
             try:
-                event = parser.get_event()
+                event = get_event()
             except yaml.MarkedYAMLError as e:
                 mark = e.problem_mark or e.context_mark
                 raise _Bad(mark.line + 1 if mark else None, f"not valid YAML/JSON: {e.problem or e.context}") from None
             except yaml.YAMLError as e:
                 raise _Bad(None, f"not valid YAML/JSON: {str(e).splitlines()[0]}") from None
-            if event is None or isinstance(event, yaml.StreamEndEvent):
-                return
-            line = event.start_mark.line + 1
-            if isinstance(event, yaml.ScalarEvent):
-                yield SCALAR, line, _yaml_scalar(event, line, resolver, constructor)
-            elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
-                kind = MAP if isinstance(event, yaml.MappingStartEvent) else SEQ
-                if event.tag not in _NON_SPECIFIC and event.tag != f"{_TAG}{'map' if kind == MAP else 'seq'}":
+            kind = type(event)
+            if kind is scalar_event:
+                line = event.start_mark.line + 1
+                value, tag = event.value, event.tag
+                if tag in _NON_SPECIFIC:
+                    if event.implicit[0]:  # plain: typed by its text (YAML 1.1: 1, 1.5, true, null, dates)
+                        tag = resolved.get(value)
+                        if tag is None:
+                            tag = resolver.resolve(yaml.ScalarNode, value, event.implicit)
+                            if len(resolved) < _RESOLVED_CACHE and len(value) <= 32:
+                                resolved[value] = tag
+                    else:
+                        tag = _STR
+                if tag == _STR:
+                    if len(value) > MAX_SCALAR_CHARS:
+                        raise _Bad(line, f"value longer than {MAX_SCALAR_CHARS} characters")
+                    yield SCALAR, line, value if value.isascii() else _check_text(value, line)
+                else:
+                    yield SCALAR, line, _yaml_typed(value, tag, line, constructor)
+                continue
+            what = kinds.get(kind)
+            if what is not None:
+                line = event.start_mark.line + 1
+                if what != END and event.tag not in _NON_SPECIFIC and event.tag != f"{_TAG}{what}":
                     raise _Bad(line, f"tag {event.tag!r} is not accepted")
-                yield kind, line, None
-            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-                yield END, line, None
+                yield what, line, None
+            elif event is None or isinstance(event, yaml.StreamEndEvent):
+                return
             elif isinstance(event, yaml.AliasEvent):
-                raise _Bad(line, "not valid YAML/JSON: aliases (*name) are not accepted in permittui files")
+                raise _Bad(
+                    event.start_mark.line + 1,
+                    "not valid YAML/JSON: aliases (*name) are not accepted in permittui files",
+                )
             elif isinstance(event, yaml.DocumentStartEvent):
                 documents += 1
                 if documents > 1:
-                    raise _Bad(line, "more than one YAML document in the file")
+                    raise _Bad(event.start_mark.line + 1, "more than one YAML document in the file")
     finally:
         dispose = getattr(parser, "dispose", None)
         if dispose is not None:
             dispose()
 
 
-def _yaml_scalar(event: Any, line: int, resolver: Any, constructor: Any) -> Any:
+def _yaml_typed(value: str, tag: str, line: int, constructor: Any) -> Any:
+    """A scalar of a tag other than str: int, float, bool, null, timestamp, or refused."""
     import yaml
 
-    value = event.value
-    tag = event.tag
-    if tag in _NON_SPECIFIC:
-        tag = resolver.resolve(yaml.ScalarNode, value, event.implicit)
     if tag not in _OK_SCALARS:
         raise _Bad(line, f"tag {tag!r} is not accepted")
     if len(value) > MAX_SCALAR_CHARS:
         raise _Bad(line, f"value longer than {MAX_SCALAR_CHARS} characters")
-    if tag == f"{_TAG}str":
-        return _check_text(value, line)
     if tag in (f"{_TAG}int", f"{_TAG}float") and len(value) > MAX_NUMBER_CHARS:
         raise _Bad(line, f"a number written with more than {MAX_NUMBER_CHARS} characters")
     try:
@@ -380,39 +465,30 @@ class RecordStream:
     list, or a list under `list_key` in a top-level mapping. `header` holds the mapping's other
     keys, complete once the records have all been read. Iterate once."""
 
-    def __init__(self, path: Path, list_key: str) -> None:
+    def __init__(self, path: Path, list_key: str, limit: int = MAX_FILE_BYTES) -> None:
         self.path = str(path)
         self.list_key = list_key
         self.header: dict[str, Any] = {}
         self.header_lines: dict[str, int] = {}
-        data = read_bytes(path)
-        text = decode(self.path, data)
-        if _is_json(path):
-            del data
-            self._events = _json_events(text)
+        self._file = None
+        if _is_json(path):  # the tokenizer reads text in memory: JSON files are held to the limit
+            self._events = _json_events(decode(self.path, read_bytes(path, limit)))
         else:
-            bad = _NOT_YAML_PRINTABLE.search(text)
-            if bad:
-                line = text.count("\n", 0, bad.start()) + 1
-                raise InvalidFile(
-                    [
-                        Problem(
-                            self.path,
-                            line,
-                            "",
-                            f"not valid YAML/JSON: control character U+{ord(bad.group()):04X} (write it as an escape"
-                            " in double quotes)",
-                        )
-                    ]
-                )
-            del text
-            self._events = _yaml_events(data)
+            self._file = _yaml_file(path, limit)
+            self._events = _yaml_events(self._file)
 
     def __iter__(self) -> Iterator[Record]:
         try:
             yield from self._records()
         except _Bad as e:
             raise InvalidFile([Problem(self.path, e.line, "", e.message)]) from None
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        if self._file is not None:
+            self._file.close()
+            self._file = None
 
     def _records(self) -> Iterator[Record]:
         events, key = self._events, self.list_key
@@ -466,31 +542,31 @@ class RecordStream:
 
 
 def stream_records(path: Path, list_key: str) -> RecordStream:
-    """FILE's records one by one (see RecordStream); file-level problems raise InvalidFile at once."""
-    return RecordStream(path, list_key)
+    """FILE's records one by one (see RecordStream); file-level problems raise InvalidFile at once.
+    A streamed file may be larger (MAX_STREAM_BYTES): it is never held whole, as YAML."""
+    return RecordStream(path, list_key, MAX_STREAM_BYTES)
 
 
 def load_document(path: Path, list_key: str) -> Document:
     """Read FILE whose records are a top-level list, or a list under `list_key` in a mapping."""
     stream = RecordStream(path, list_key)
-    records = list(stream)
+    try:
+        records = list(stream)
+    finally:
+        stream.close()
     return Document(stream.path, stream.header, stream.header_lines, records)
 
 
 def load_data(path: Path, limit: int = MAX_FILE_BYTES) -> Any:
     """A whole small YAML or JSON file (config, a theme) as plain data, under the same limits."""
     name = str(path)
-    data = read_bytes(path, limit)
-    text = decode(name, data)
+    source = None
     try:
         if _is_json(path):
-            events = _json_events(text)
+            events = _json_events(decode(name, read_bytes(path, limit)))
         else:
-            bad = _NOT_YAML_PRINTABLE.search(text)
-            if bad:
-                line = text.count("\n", 0, bad.start()) + 1
-                raise _Bad(line, f"not valid YAML/JSON: control character U+{ord(bad.group()):04X}")
-            events = _yaml_events(data)
+            source = _yaml_file(path, limit)
+            events = _yaml_events(source)
         first = next(events, None)
         if first is None:
             return None
@@ -501,6 +577,9 @@ def load_data(path: Path, limit: int = MAX_FILE_BYTES) -> Any:
         return value
     except _Bad as e:
         raise InvalidFile([Problem(name, e.line, "", e.message)]) from None
+    finally:
+        if source is not None:
+            source.close()
 
 
 # ── large JSON without lines ─────────────────────────────────────────────────────────────
