@@ -219,7 +219,10 @@ def _yaml_events(source: Any) -> Iterator[tuple[str, int, Any]]:
                 event = get_event()
             except yaml.MarkedYAMLError as e:
                 mark = e.problem_mark or e.context_mark
-                raise _Bad(mark.line + 1 if mark else None, f"not valid YAML/JSON: {e.problem or e.context}") from None
+                problem = e.problem or e.context
+                if "maximum nesting depth" in str(problem):  # libyaml's own bound, past ours in flow style
+                    raise _Bad(mark.line + 1 if mark else None, f"nested deeper than {MAX_DEPTH} levels") from None
+                raise _Bad(mark.line + 1 if mark else None, f"not valid YAML/JSON: {problem}") from None
             except yaml.YAMLError as e:
                 raise _Bad(None, f"not valid YAML/JSON: {str(e).splitlines()[0]}") from None
             kind = type(event)
