@@ -79,17 +79,24 @@ CONFIGS = {
 }
 
 
+# The console only ever sees the Config that load_config returns: each case is checked there,
+# and the console is opened on those whose values would reach the screen or the bindings.
+ON_SCREEN = {"key with ESC", "key with markup", "theme not a name", "unknown action", "alias bomb", "deep flow"}
+
+
 @pytest.mark.parametrize("case", sorted(CONFIGS))
 def test_hostile_config_is_a_notice(case, db, tmp_path):
     path = _config(tmp_path, CONFIGS[case])
     cfg = load_config(path)
     assert cfg.problems, "each of these is worth a notice"
+    assert cfg.theme is None and all(k == "decide.deny" and v == "a" for k, v in cfg.keymap.items())
     for p in cfg.problems:
         assert len(p) < 2_000
-    running, messages, text, theme = _run(db, cfg)
-    assert running and messages and theme == "permittui-dark"
-    _check_screen(text)
     assert not (tmp_path / "pwned").exists()
+    if case in ON_SCREEN:
+        running, messages, text, theme = _run(db, cfg)
+        assert running and messages and theme == "permittui-dark"
+        _check_screen(text)
 
 
 @pytest.mark.parametrize(
@@ -203,35 +210,39 @@ BAD_FILTERS = [
 GOOD_FILTERS = ["due:<-5d", "due:>=-36500d", "due:<36500d", "due:<9999-12-31", "cap:%", "cap:AI..", "cap:_", "cap:'"]
 
 
-@pytest.mark.parametrize("text", BAD_FILTERS)
-def test_filter_out_of_range_is_a_notice(text, db):
+def test_filter_out_of_range_is_a_notice(db):
     async def script(app, pilot):
         await settle(pilot)
-        before = len(app.messages)
-        applied = app.apply_filter(text)
-        await settle(pilot)
-        await pilot.press("j")
-        await settle(pilot)
-        return applied, app.messages[before:], app.is_running, screen_text(app)
+        out = []
+        for text in BAD_FILTERS:
+            before = len(app.messages)
+            applied = app.apply_filter(text)
+            await settle(pilot)
+            await pilot.press("j")
+            await settle(pilot)
+            out.append((text, applied, app.messages[before:], app.is_running, screen_text(app)))
+        return out
 
-    applied, messages, running, text_on_screen = drive(db, script)
-    assert running and not applied and messages
-    _check_screen(text_on_screen)
-    for m in messages:
-        assert clean(m, keep_newlines=False) == m and len(m) < 2_000
+    for text, applied, messages, running, on_screen in drive(db, script):
+        assert running and not applied and messages, text
+        _check_screen(on_screen)
+        for m in messages:
+            assert clean(m, keep_newlines=False) == m and len(m) < 2_000
 
 
-@pytest.mark.parametrize("text", GOOD_FILTERS)
-def test_filter_edges_that_are_fine(text, db):
+def test_filter_edges_that_are_fine(db):
     async def script(app, pilot):
         await settle(pilot)
-        applied = app.apply_filter(text)
-        await settle(pilot)
-        await pilot.press("j", "k")
-        await settle(pilot)
-        return applied, app.is_running
+        out = []
+        for text in GOOD_FILTERS:
+            applied = app.apply_filter(text)
+            await settle(pilot)
+            await pilot.press("j", "k")
+            await settle(pilot)
+            out.append((text, applied, app.is_running))
+        return out
 
-    assert drive(db, script) == (True, True)
+    assert drive(db, script) == [(text, True, True) for text in GOOD_FILTERS]
 
 
 def test_filter_typed_into_the_line(db):
