@@ -353,6 +353,23 @@ def test_hostile_screening_json_text(case, tmp_path, cli, db_path):
     refused(run_import(cli, db_path, "screening", path), before, db_path, str(path), expected)
 
 
+def test_a_list_too_big_to_screen_against_is_refused(tmp_path, cli, db_path, monkeypatch):
+    from permittui.domain import screening
+    from permittui.formats import csl
+    from permittui.store import imports
+
+    before = table_dump(db_path)
+    monkeypatch.setattr(csl, "MAX_LIST_NAMES", 50)
+    path = csl_csv(tmp_path, "".join(f"S-{i},EL,Party {i},Alias {i}\n" for i in range(30)))
+    refused(run_import(cli, db_path, "screening", path), before, db_path, "the list holds 60 names")
+    monkeypatch.setattr(csl, "MAX_LIST_NAMES", 200_000)
+    monkeypatch.setattr(screening, "MAX_INDEX_ENTRIES", 100)
+    monkeypatch.setattr(imports, "MAX_INDEX_ENTRIES", 100)
+    words = "".join(f"S-{i},EL,Word{i:05d}x Unique{i:05d}y\n" for i in range(30))  # 60 words of 10-11 letters
+    refused(run_import(cli, db_path, "screening", csl_csv(tmp_path, words, "w.csv")), before, db_path, "index entries")
+    assert screening.index_entries(["abcd efghi", "abcd", "abc"]) == 9  # distinct words of 4+ letters
+
+
 def test_a_list_cannot_silently_empty_the_register(tmp_path, cli, db_path):
     rows = "".join(f"S-{i},EL,Listed Party {i}\n" for i in range(10))
     r = cli("import", "screening", str(csl_csv(tmp_path, rows, "full.csv")), db=db_path, officer="alice")

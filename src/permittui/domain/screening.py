@@ -33,8 +33,12 @@ MIN_FUZZY_TOKEN = 4  # shorter tokens must match exactly ("ao", "no", "1")
 # and halves cost the square of its length, word pairs the square of the word count. Real
 # names' words are far shorter and fewer; a longer token still meets its exact equal, and
 # rapidfuzz still scores every candidate found.
-MAX_FUZZY_TOKEN = 40
+MAX_FUZZY_TOKEN = 32
 MAX_PAIRED_TOKENS = 12
+# The one-deletion index holds one entry per character of each distinct listed word (4 to 32
+# characters), ~200 bytes each: a list whose words would need more than this is refused at
+# import (index_entries), not indexed into gigabytes. A real list needs a few hundred thousand.
+MAX_INDEX_ENTRIES = 1_500_000
 
 
 @dataclass(frozen=True)
@@ -54,6 +58,12 @@ class Match:
     source: str
     score: float
     country_note: str
+
+
+def index_entries(keys: Iterable[str]) -> int:
+    """How many entries the Screener's one-deletion index would hold for these listed keys."""
+    words = {t for key in keys for t in key.split()}
+    return sum(len(t) for t in words if MIN_FUZZY_TOKEN <= len(t) <= MAX_FUZZY_TOKEN)
 
 
 def _deletions(token: str) -> Iterable[str]:

@@ -3,7 +3,8 @@
 A list comes from outside like any file, and its names are what screening indexes, so it has
 limits of its own (a name of 100,000 characters or 10,000 aliases is refused, not indexed):
 MAX_NAME_CHARS for the name and each alias, MAX_ALT_NAMES aliases, MAX_FIELD_CHARS for any other
-field (a JSON field as written), MAX_ID_CHARS for the id; names and ids are one line (a name
+field (a JSON field as written), MAX_ID_CHARS for the id, MAX_LIST_NAMES for the whole list's
+names (the screener holds them all in memory); names and ids are one line (a name
 spanning lines is a quote left open). The JSON's structure is checked (formats.records'
 json_loads: depth, numbers, duplicate keys) and each field used must have its published type.
 """
@@ -57,6 +58,7 @@ MAX_NAME_CHARS = 1_000
 MAX_ALT_NAMES = 500
 MAX_FIELD_CHARS = 20_000  # as domain.validate.MAX_TEXT
 MAX_ID_CHARS = 200
+MAX_LIST_NAMES = 200_000  # names and aliases of the whole list (a real one has tens of thousands)
 MAX_PROBLEMS = 100  # kept to report; the rest are counted
 
 
@@ -139,7 +141,10 @@ class _Problems:
         if len(self.kept) < MAX_PROBLEMS:
             self.kept.append(Problem(self.name, line, field, message))
 
-    def raise_any(self) -> None:
+    def raise_any(self, parties: list[ListedParty] | None = None) -> None:
+        names = sum(1 + len(p.alt_names) for p in parties or ())
+        if names > MAX_LIST_NAMES:  # each is held in the screener's memory at every screen
+            self.add(None, "", f"the list holds {names} names with their aliases, more than {MAX_LIST_NAMES}")
         if self.count:
             raise InvalidFile(self.kept, self.count)
 
@@ -241,7 +246,7 @@ def _parse_csv(name: str, text: str) -> list[ListedParty]:
             problems.add(start, "", "a quoted cell opened on this line is never closed")
         else:
             problems.add(reader.line_num, "", f"not valid CSV: {e}")
-    problems.raise_any()
+    problems.raise_any(parties)
     return parties
 
 
@@ -305,7 +310,7 @@ def _parse_json(name: str, data: bytes) -> list[ListedParty]:
             add("", "text with a lone surrogate is not valid Unicode")
             continue
         parties.append(party)
-    problems.raise_any()
+    problems.raise_any(parties)
     return parties
 
 

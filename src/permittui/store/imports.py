@@ -16,6 +16,7 @@ from typing import Any
 from permittui.domain import validate
 from permittui.domain.clock import now_iso
 from permittui.domain.models import Request
+from permittui.domain.screening import MAX_INDEX_ENTRIES, index_entries
 from permittui.domain.screening_names import normalise
 from permittui.errors import InvalidFile, Problem
 from permittui.formats import csl
@@ -323,6 +324,20 @@ def import_screening(store: Store, path: Path, *, replace_all: bool = False) -> 
     than half of the entries in force, is refused unless replace_all: a truncated download or
     the wrong file must not silently empty the register."""
     parties = csl.read_list(path)
+    names = {p.id: [(n, normalise(n)) for n in dict.fromkeys((p.name, *p.alt_names))] for p in parties}
+    entries = index_entries(norm for listed in names.values() for _, norm in listed)
+    if entries > MAX_INDEX_ENTRIES:
+        raise InvalidFile(
+            [
+                Problem(
+                    str(path),
+                    None,
+                    "",
+                    f"the list's names hold too many distinct words to screen against ({entries} index entries,"
+                    f" at most {MAX_INDEX_ENTRIES})",
+                )
+            ]
+        )
     result = ImportResult("screening")
     at = now_iso()
     with store.write() as conn:
@@ -381,7 +396,7 @@ def import_screening(store: Store, path: Path, *, replace_all: bool = False) -> 
                 result.changed += 1
             conn.executemany(
                 "INSERT INTO screening_names (entry_id, name, norm) VALUES (?, ?, ?)",
-                [(p.id, n, normalise(n)) for n in dict.fromkeys((p.name, *p.alt_names))],
+                [(p.id, n, norm) for n, norm in names[p.id]],
             )
         # The list has no deltas: an entry missing from a new full list has been delisted.
         conn.executemany("UPDATE screening_entries SET delisted = ? WHERE id = ?", [(at, g) for g in newly_gone])

@@ -124,9 +124,8 @@ def _rescreen_one(store: Store, screener: Screener, cid: str, name: str, aliases
 
 
 def rescreen_all(store: Store) -> int:
-    screener = load_screener(store)
     ids = [r[0] for r in store.conn.execute("SELECT id FROM customers ORDER BY id")]
-    return rescreen_customers(store, ids, screener)
+    return rescreen_customers(store, ids, load_screener(store)) if ids else 0
 
 
 def disposition(store: Store, hit_id: int, outcome: str, reason: str) -> None:
