@@ -89,6 +89,7 @@ def build(path: Path, requests: int, seed: int = 1) -> None:
                 customer_id=f"C-{rng.randrange(CUSTOMERS):03d}",
                 entries=(ENTRIES[i % len(ENTRIES)],),
                 end_use=f"Bench end use {i}.",
+                end_use_category="defensive_security_research",
                 submitted=(base + dt.timedelta(days=rng.randrange(80))).isoformat(),
             )
             for i in range(requests)

@@ -23,6 +23,37 @@ from permittui.store.db import Store, open_store
 
 TODAY = "2026-11-22"
 
+# The three entries every schedule must carry (domain.core_red_lines): a small test schedule
+# appends these to its own entries.
+CORE_RED_LINE_ENTRIES = """\
+  - code: AI.A.9.a
+    category: autonomy
+    title: 'RED LINE: lethal autonomous weapons'
+    threshold: {metric: end_use_category, operator: in, unit: enum,
+                value: [autonomous_target_selection_and_engagement, autonomous_lethal_force_direction]}
+    trigger: prohibited
+    red_line: autonomous_weapons_targeting
+    red_line_phrases: [autonomous target engagement, select and engage targets, lethal autonomous,
+                       without meaningful human control, autonomous lethal force, kill chain automation]
+  - code: AI.S.9.a
+    category: surveillance
+    title: 'RED LINE: mass domestic surveillance'
+    threshold: {metric: end_use_category, operator: in, unit: enum,
+                value: [bulk_domestic_population_surveillance, social_scoring]}
+    trigger: prohibited
+    red_line: mass_domestic_surveillance
+    red_line_phrases: [population-scale monitoring, social scoring, mass surveillance, mass domestic surveillance,
+                       bulk collection of citizens, monitor the entire population, citizen scoring]
+  - code: AI.B.2.b
+    category: bio_chem
+    title: 'RED LINE: autonomous bio-threat synthesis'
+    threshold: {metric: autonomous_synthesis_cycle_completed_on_proxy, operator: ==, value: true, unit: boolean}
+    trigger: prohibited
+    red_line: autonomous_biothreat_synthesis
+    red_line_phrases: [pathogen synthesis without human, autonomous pathogen synthesis, closed-loop pathogen design,
+                       threat-agent synthesis]
+"""
+
 CUSTOMERS_YAML = """\
 customers:
   - id: C-ACME
@@ -55,12 +86,14 @@ requests:
     customer: C-ACME
     entries: [AI.C.2.a]
     end_use: Authorised penetration testing of the customer's own OT network.
+    end_use_category: authorised_penetration_testing
     submitted: 2026-11-10
   - id: R-2
     kind: access
     customer: C-KEST
     entries: [AI.C.2.a]
     end_use: Red-team engagements for a national grid operator under contract.
+    end_use_category: authorised_penetration_testing
     submitted: 2026-11-01
   - id: R-3
     kind: release
@@ -76,12 +109,14 @@ requests:
     customer: C-PROV
     entries: [AI.A.9.a]
     end_use: Autonomous target engagement for border defence.
+    end_use_category: military_non_weapon
     submitted: 2026-11-12
   - id: R-5
     kind: access
     customer: C-SUSP
     entries: [AI.S.1.a]
     end_use: Network monitoring for a regional telecom.
+    end_use_category: critical_infrastructure_protection
     submitted: 2026-10-20
 """
 
@@ -225,3 +260,26 @@ def stores_on(path: Path) -> Iterator[Callable[..., Store]]:
     finally:
         for store in opened:
             store.close()
+
+
+# What each migration added, undone, to make a database "as schema N left it" from a current one
+# (tests of the forward migration). One entry per schema step above N.
+_UNDO = {
+    3: "DROP TRIGGER open_entries_insert; DROP TRIGGER open_entries_delete;"
+    " DROP TRIGGER open_entries_update; DROP TABLE open_entries;",
+    4: "ALTER TABLE schedules DROP COLUMN metrics; ALTER TABLE schedule_entries DROP COLUMN red_line;"
+    " ALTER TABLE requests DROP COLUMN end_use_category; DROP TABLE end_uses;",
+}
+
+
+def as_schema(path: Path, version: int) -> None:
+    """Turn the database at `path` back into what schema `version` made (the newest steps undone)."""
+    conn = sqlite3.connect(path)
+    try:
+        current = conn.execute("PRAGMA user_version").fetchone()[0]
+        for step in range(current, version, -1):
+            conn.executescript(_UNDO[step])
+        conn.execute(f"PRAGMA user_version = {version}")
+        conn.commit()
+    finally:
+        conn.close()

@@ -7,7 +7,7 @@ import io
 from pathlib import Path
 
 import pytest
-from support import stores_on
+from support import CORE_RED_LINE_ENTRIES, stores_on
 
 from permittui.cli.show import show
 from permittui.domain import flags
@@ -19,7 +19,8 @@ from permittui.store import decisions, imports, seed
 from permittui.store.db import Store, init_store
 from permittui.store.findings import findings_for
 
-SCHEDULE = """\
+SCHEDULE = (
+    """\
 schedule: {id: test-schedule, version: t1, status: draft}
 entries:
   - code: AI.T.1.a
@@ -43,6 +44,8 @@ entries:
     review_window_days: 30
     countersign: true
 """
+    + CORE_RED_LINE_ENTRIES
+)
 
 
 def customers_yaml(extra: int) -> str:
@@ -72,11 +75,11 @@ grants:
 
 REQUESTS = """\
 requests:
-  - {id: R-NEW, kind: access, customer: C4, entries: [AI.T.1.a], end_use: Red teaming for a utility., submitted: 2026-11-10}
+  - {id: R-NEW, kind: access, end_use_category: other, customer: C4, entries: [AI.T.1.a], end_use: Red teaming for a utility., submitted: 2026-11-10}
   - {id: R-HOLD, kind: renewal, customer: C1, entries: [AI.T.1.a], end_use: Red teaming, submitted: 2026-11-11}
   - {id: R-LAPSED, kind: renewal, customer: C5, entries: [AI.T.1.a], end_use: Red teaming, submitted: 2026-11-12}
-  - {id: R-SUSP, kind: access, customer: CS, entries: [AI.T.3.a], end_use: Analytics., submitted: 2026-11-13}
-  - {id: R-BIG, kind: access, customer: C2, entries: [AI.T.2.a], end_use: Scanning., submitted: 2026-11-14}
+  - {id: R-SUSP, kind: access, end_use_category: other, customer: CS, entries: [AI.T.3.a], end_use: Analytics., submitted: 2026-11-13}
+  - {id: R-BIG, kind: access, end_use_category: other, customer: C2, entries: [AI.T.2.a], end_use: Scanning., submitted: 2026-11-14}
 """
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from permittui.domain import validate
+from permittui.domain import schedule_file
 from permittui.domain.models import Evaluation, Request, ScheduleEntry, Threshold
 from permittui.domain.rules.classify import classify, compare
 from permittui.formats.records import load_document
@@ -111,9 +111,7 @@ def test_a_declared_prohibited_end_use_category_triggers_the_red_line_entry():
     )
     triggered, notes = classify(access(), s)
     assert triggered == [] and notes == []  # not declared: not "missing" either
-    r = Request(
-        "R-3", "access", "C-1", (), "x", "2026-11-01", evaluations=(Evaluation("end_use_category", "lethal_force"),)
-    )
+    r = Request("R-3", "access", "C-1", (), "x", "2026-11-01", end_use_category="lethal_force")
     triggered, _ = classify(r, s)
     assert [(t.code, t.trigger, t.countersign) for t in triggered] == [("A.9", "prohibited", True)]
 
@@ -121,12 +119,22 @@ def test_a_declared_prohibited_end_use_category_triggers_the_red_line_entry():
 # ── what can't be compared ─────────────────────────────────────────────────────────────────
 
 
-def test_unit_mismatch_is_a_note_not_a_trigger_nor_a_crash():
+def test_an_unambiguous_unit_is_converted_and_the_conversion_shown():
     s = schedule(entry("C.1", "exploit_rate", ">=", 0.5, "fraction"))
     triggered, notes = classify(release(Evaluation("exploit_rate", 62, "percent")), s)
+    assert [(t.code, t.reason) for t in triggered] == [
+        ("C.1", "exploit_rate = 0.62 >= 0.5 fraction (reported as 62 percent)")
+    ]
+    assert notes == []
+
+
+@pytest.mark.parametrize("unit", ["points", "ratio", "%%", "hours"])
+def test_a_unit_that_cannot_be_converted_blocks_approval_never_passes(unit):
+    s = schedule(entry("C.1", "exploit_rate", ">=", 0.5, "fraction"))
+    triggered, notes = classify(release(Evaluation("exploit_rate", 0.9, unit)), s)
     assert triggered == []
-    assert [(n.code, n.metric) for n in notes] == [("C.1", "exploit_rate")]
-    assert "'percent'" in notes[0].problem and "'fraction'" in notes[0].problem and "not compared" in notes[0].problem
+    assert [(n.code, n.metric, n.blocking) for n in notes] == [("C.1", "exploit_rate", True)]
+    assert repr(unit) in notes[0].problem and "'fraction'" in notes[0].problem and "blocked" in notes[0].problem
 
 
 def test_unit_spellings_that_mean_the_same_unit_compare():
@@ -140,12 +148,12 @@ def test_a_result_without_a_unit_is_taken_in_the_threshold_unit():
     assert [t.code for t in classify(release(Evaluation("horizon", 41)), s)[0]] == ["A.3"]
 
 
-@pytest.mark.parametrize("value", ["high", None, [1, 2], {"v": 1}, math.nan])
-def test_values_of_the_wrong_type_are_notes(value):
+@pytest.mark.parametrize("value", ["high", "0.9", None, [1, 2], {"v": 1}, math.nan, math.inf, True, 10**400, 1.5])
+def test_values_that_cannot_be_compared_block_approval(value):
     s = schedule(entry("C.1", "score", ">=", 0.5, "fraction"))
     triggered, notes = classify(release(Evaluation("score", value)), s)
-    assert triggered == [] and [n.code for n in notes] == ["C.1"]
-    assert "can't be compared" in notes[0].problem
+    assert triggered == [] and [(n.code, n.blocking) for n in notes] == [("C.1", True)]
+    assert "blocked" in notes[0].problem
 
 
 def test_missing_metric_for_a_requested_entry_is_a_finding():
@@ -153,8 +161,8 @@ def test_missing_metric_for_a_requested_entry_is_a_finding():
     triggered, notes = classify(release(Evaluation("score", 0.7), entries=("A.3",)), s)
     # the requested entry stays triggered (it was asked for) and its missing result is noted
     assert [(t.code, t.reason) for t in triggered] == [("A.3", "requested"), ("C.1", "score = 0.7 >= 0.5 fraction")]
-    assert [(n.code, n.metric, n.problem) for n in notes] == [
-        ("A.3", "horizon", "no evaluation result for this metric")
+    assert [(n.code, n.metric, n.problem, n.blocking) for n in notes] == [
+        ("A.3", "horizon", "no evaluation result for this metric", False)
     ]
 
 
@@ -235,7 +243,7 @@ def test_compare_never_raises():
 @pytest.fixture(scope="module")
 def shipped() -> dict[str, ScheduleEntry]:
     doc = load_document(Path(data_dir()) / "schedule.yaml", "entries")
-    sched, problems = validate.schedule(doc)
+    sched, problems = schedule_file.schedule(doc, load_document(Path(data_dir()) / "schedule.yaml", "metrics"))
     assert not problems and sched is not None
     return {e.code: e for e in sched.entries}
 

@@ -68,6 +68,7 @@ def hostile_db(db_path, tmp_path, cli) -> Path:
                         "customer": "C-EVIL",
                         "entries": ["AI.C.2.a"],
                         "end_use": IN_DATA,
+                        "end_use_category": "authorised_penetration_testing",
                         "summary": IN_DATA,
                         "model": IN_DATA,
                         "submitted": "2026-11-01",

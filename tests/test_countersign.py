@@ -22,12 +22,14 @@ MORE = """\
 requests:
   - id: R-7
     kind: access
+    end_use_category: other
     customer: C-KEST
     entries: [AI.C.1.c]
     end_use: Defensive red-team range exercises for a grid operator.
     submitted: 2026-11-15
   - id: R-8
     kind: access
+    end_use_category: other
     customer: C-ACME
     entries: [AI.C.1.c, AI.C.2.a]
     end_use: Incident response on the customer's own networks.

@@ -55,7 +55,7 @@ def _requests_yaml(n: int) -> str:
             ]
         else:  # AI.C.1.c is a countersign entry; the others are not
             entry = ("AI.C.2.a", "AI.S.1.a", "AI.C.1.c", "AI.W.4.a")[i % 4]
-            lines += ["    kind: access", f"    entries: [{entry}]"]
+            lines += ["    kind: access", "    end_use_category: other", f"    entries: [{entry}]"]
     return "\n".join(lines) + "\n"
 
 

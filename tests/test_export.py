@@ -30,7 +30,7 @@ def test_export_each_kind_csv_and_json(cli, db_path, tmp_path):
 def test_csv_cells_that_look_like_formulas_are_neutralised(cli, db_path, tmp_path):
     p = tmp_path / "r.yaml"
     p.write_text(
-        "requests:\n  - id: R-F\n    kind: access\n    customer: C-KEST\n    entries: [AI.C.2.a]\n"
+        "requests:\n  - id: R-F\n    kind: access\n    end_use_category: other\n    customer: C-KEST\n    entries: [AI.C.2.a]\n"
         "    end_use: '=HYPERLINK(\"http://x\",\"click\")'\n    summary: '@SUM(A1)'\n"
         "    submitted: 2026-11-01\n"
     )

@@ -60,6 +60,7 @@ REQUEST = {
     "customer": "C-ACME",
     "entries": ["AI.C.2.a"],
     "end_use": "Authorised testing.",
+    "end_use_category": "authorised_penetration_testing",
     "submitted": "2026-11-10",
 }
 SCHEDULE_HEAD = {"id": "evil", "version": "9.9", "status": "draft"}
@@ -100,8 +101,8 @@ STRUCTURE_YAML = {
     "deep flow": ("[" * DEEP + "]" * DEEP, "nested deeper than 32 levels"),
     "deep flow unclosed": ("[" * DEEP, "nested deeper than 32 levels"),
     "deep flow mapping": ("{a: " * 5_000 + "1" + "}" * 5_000, "nested deeper than 32 levels"),
-    "5000-digit int": ("9" * 5_000, "a number written with more than 100 characters"),
-    "5000-digit float": ("1." + "9" * 5_000, "a number written with more than 100 characters"),
+    "5000-digit int": ("9" * 5_000, "a number written with more than 1000 characters"),
+    "5000-digit float": ("1." + "9" * 5_000, "a number written with more than 1000 characters"),
     "alias": ("&a [1]\n    again: *a", "aliases (*name) are not accepted"),
     "python tag": ("!!python/object/apply:os.system ['touch pwned']", "is not accepted"),
     "custom tag": ("!evil x", "tag '!evil' is not accepted"),
@@ -117,9 +118,9 @@ STRUCTURE_JSON = {
     "deep array": ("[" * DEEP + "]" * DEEP, "nested deeper than 32 levels"),
     "deep array unclosed": ("[" * DEEP, "nested deeper than 32 levels"),
     "deep object": ('{"a": ' * 5_000 + "1" + "}" * 5_000, "nested deeper than 32 levels"),
-    "5000-digit int": ("9" * 5_000, "a number written with more than 100 characters"),
-    "5000-digit float": ("1." + "9" * 5_000, "a number written with more than 100 characters"),
-    "5000-digit exponent": ("1e" + "9" * 5_000, "a number written with more than 100 characters"),
+    "5000-digit int": ("9" * 5_000, "a number written with more than 1000 characters"),
+    "5000-digit float": ("1." + "9" * 5_000, "a number written with more than 1000 characters"),
+    "5000-digit exponent": ("1e" + "9" * 5_000, "a number written with more than 1000 characters"),
     "duplicate key": ('{"a": 1, "a": 2}', "key 'a' appears twice"),
     "NaN": ("NaN", "not valid JSON"),
     "control character in a string": ('"a\tb"', "not valid JSON"),
@@ -149,15 +150,17 @@ def test_hostile_json_structure(kind, case, tmp_path, cli, db_path):
 
 
 def test_the_carriers_are_valid_without_the_hostile_field(tmp_path, cli, db_path):
-    # So that each refusal above is the hostile field's doing: the same file with a plain extra
-    # field is refused only for that field being unknown.
+    # So that each refusal above is the hostile field's doing: with a plain extra field instead,
+    # a carrier is refused for that field being unknown and for nothing it was not refused for
+    # without it (a carrier schedule lacks the core red lines a whole schedule needs).
     for kind in KINDS:
         for name, text in (("ok.yaml", yaml_doc(kind, "1")), ("ok.json", json_doc(kind, "1"))):
             path = tmp_path / name
             path.write_text(text, encoding="utf-8")
             r = cli("import", kind, str(path), db=db_path, officer="alice")
             assert r.returncode == 2 and "extra: unknown field" in r.stderr, (kind, name, r.stderr)
-            assert r.stderr.count("\n") == 2, r.stderr
+            others = [line for line in r.stderr.split("\n") if line and "extra: unknown field" not in line]
+            assert all("core red line" in line or line == "nothing imported" for line in others), r.stderr
 
 
 # ── the file itself ──────────────────────────────────────────────────────────────────────────
@@ -252,7 +255,7 @@ def test_request_status_needing_a_decision(status, ok, tmp_path, cli, db_path):
     if ok:
         assert r.returncode == 0 and "1 added" in r.stdout, r.stderr
     else:
-        refused(r, before, db_path, f"{path}:8: status: {status} needs a decision behind it")
+        refused(r, before, db_path, f"{path}:9: status: {status} needs a decision behind it")
 
 
 # ── the screening list ───────────────────────────────────────────────────────────────────────
@@ -335,7 +338,7 @@ SCREENING_JSON_TEXT = {
         '{"results": [{"_id": "1", "source": "EL", "name": "N", "ids": ' + "[" * 5_000 + "]" * 5_000 + "}]}",
         "nested deeper than 32 levels",
     ),
-    "5000-digit number": ('{"results": [{"_id": ' + "9" * 5_000 + ', "source": "EL", "name": "N"}]}', "more than 100"),
+    "5000-digit number": ('{"results": [{"_id": ' + "9" * 5_000 + ', "source": "EL", "name": "N"}]}', "more than 1000"),
     "lone surrogate": ('{"results": [{"_id": "1", "source": "EL", "name": "N\\udc00"}]}', "lone surrogate"),
     "duplicate key": ('{"results": [{"_id": "1", "_id": "2", "source": "EL", "name": "N"}]}', "appears twice"),
     "NaN": ('{"results": [{"_id": "1", "source": "EL", "name": "N", "score": NaN}]}', "not valid JSON"),
@@ -439,7 +442,7 @@ def yaml_parser(request, monkeypatch):
         ("customers:\n  - {a: &x 1, b: *x}\n", "aliases"),
         ("customers:\n  - id: 1\n    id: 2\n", "key 'id' appears twice"),
         ('customers:\n  - id: "\\ud800"\n', "not valid"),
-        ("customers:\n  - id: " + "9" * 5_000 + "\n", "more than 100 characters"),
+        ("customers:\n  - id: " + "9" * 5_000 + "\n", "more than 1000 characters"),
         ("customers:\n  - id: x\n    ? [a]\n    : y\n", "a key must be text"),
     ],
 )

@@ -39,6 +39,7 @@ requests:
     entries: [AI.Z.9.z]
     end_use: x
     submitted: 2026-11-01
+    end_use_category: other
 """,
         r":5: entries: unknown capability code 'AI.Z.9.z'",
     ),
@@ -51,14 +52,15 @@ requests:
     entries: [AI.C.2.a]
     end_use: x
     submitted: 2026-11-01
+    end_use_category: other
 """,
         r":4: customer: unknown customer 'NOBODY'",
     ),
     "duplicate id": (
         """\
 requests:
-  - {id: R-9, kind: access, customer: C-ACME, entries: [AI.C.2.a], end_use: x, submitted: 2026-11-01}
-  - {id: R-9, kind: access, customer: C-ACME, entries: [AI.C.2.a], end_use: y, submitted: 2026-11-01}
+  - {id: R-9, kind: access, end_use_category: other, customer: C-ACME, entries: [AI.C.2.a], end_use: x, submitted: 2026-11-01}
+  - {id: R-9, kind: access, end_use_category: other, customer: C-ACME, entries: [AI.C.2.a], end_use: y, submitted: 2026-11-01}
 """,
         r":3: id: duplicate id 'R-9' \(first on line 2\)",
     ),
@@ -71,6 +73,7 @@ requests:
     entries: [AI.C.2.a]
     end_use: [not, text]
     submitted: 2026-11-01
+    end_use_category: other
 """,
         r":6: end_use: expected text, got a list",
     ),
@@ -82,6 +85,7 @@ requests:
     customer: C-ACME
     entries: [AI.C.2.a]
     submitted: 2026-11-01
+    end_use_category: other
 """,
         r":2: end_use: missing",
     ),
@@ -94,6 +98,7 @@ requests:
     entries: [AI.C.2.a]
     end_use: x
     submitted: 2026-13-45
+    end_use_category: other
 """,
         r":7: submitted: '2026-13-45' is not a date",
     ),
@@ -106,6 +111,7 @@ requests:
     entries: [AI.C.2.a]
     end_use: x
     submitted: 2026-11-01
+    end_use_category: other
 """,
         r":3: kind: 'export' is not one of access, release, renewal",
     ),
@@ -118,9 +124,10 @@ requests:
     entries: [AI.C.2.a]
     end_use: x
     submitted: 2026-11-01
+    end_use_category: other
     colour: blue
 """,
-        r":8: colour: unknown field",
+        r":9: colour: unknown field",
     ),
     "changed content of a registered request": (
         """\
@@ -131,6 +138,7 @@ requests:
     entries: [AI.C.2.a]
     end_use: Something else entirely.
     submitted: 2026-11-10
+    end_use_category: other
 """,
         r":2: id: request 'R-1' is already registered with different content",
     ),
@@ -141,7 +149,7 @@ requests:
 def test_bad_request_file_names_file_line_field_and_imports_nothing(case, tmp_path, cli, db_path):
     text, expected = BAD_REQUESTS[case]
     # A good record before the bad one: all-or-nothing means it must not be imported either.
-    good = "  - {id: R-GOOD, kind: access, customer: C-KEST, entries: [AI.C.2.a], end_use: ok, submitted: 2026-11-01}\n"
+    good = "  - {id: R-GOOD, kind: access, end_use_category: other, customer: C-KEST, entries: [AI.C.2.a], end_use: ok, submitted: 2026-11-01}\n"
     lines = text.splitlines(keepends=True)
     path = tmp_path / "bad.yaml"
     path.write_text(lines[0] + good + "".join(lines[1:]))
@@ -179,14 +187,14 @@ def test_bad_customer_and_schedule_files(tmp_path, cli, db_path):
 def test_json_files_are_accepted_with_line_numbers(tmp_path, cli, db_path):
     good = tmp_path / "r.json"
     good.write_text(
-        '{"requests": [\n\t{"id": "R-J1", "kind": "access", "customer": "C-KEST",\n'
+        '{"requests": [\n\t{"id": "R-J1", "kind": "access", "end_use_category": "other", "customer": "C-KEST",\n'
         '\t "entries": ["AI.C.2.a"], "end_use": "json", "submitted": "2026-11-02"}]}\n'
     )
     r = cli("import", "requests", str(good), db=db_path)
     assert r.returncode == 0, r.stderr
     bad = tmp_path / "b.json"
     bad.write_text(
-        '[\n {"id": "R-J2", "kind": "access",\n  "customer": "C-KEST", "entries": ["AI.C.2.a"],\n'
+        '[\n {"id": "R-J2", "kind": "access", "end_use_category": "other",\n  "customer": "C-KEST", "entries": ["AI.C.2.a"],\n'
         '  "end_use": 5.5e3, "submitted": "2026-11-02", "priority": "asap"}\n]\n'
     )
     r = cli("import", "requests", str(bad), db=db_path)

@@ -96,18 +96,21 @@ MORE = f"""\
 requests:
   - id: R-6
     kind: access
+    end_use_category: other
     customer: C-PROV
     entries: [AI.C.2.a]
     end_use: "{END_USE_2}"
     submitted: 2026-11-12
   - id: R-7
     kind: access
+    end_use_category: other
     customer: C-ACME
     entries: [AI.C.2.a]
     end_use: "{END_USE}"
     submitted: 2026-11-13
   - id: R-8
     kind: access
+    end_use_category: other
     customer: C-SUSP
     entries: [AI.C.2.a]
     end_use: "{END_USE}"

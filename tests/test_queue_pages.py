@@ -9,7 +9,7 @@ import json
 import sqlite3
 
 import pytest
-from support import TODAY
+from support import TODAY, as_schema
 
 from permittui.domain.filter import parse
 from permittui.identity import Officer
@@ -143,12 +143,7 @@ def test_an_older_database_gets_open_entries_filled_when_opened(tmp_path):
     for _ in load_demo(store):
         pass
     store.close()
-    conn = sqlite3.connect(tmp_path / "demo.db")  # as schema 2 left it: no table, no triggers
-    conn.executescript(
-        "DROP TRIGGER open_entries_insert; DROP TRIGGER open_entries_delete;"
-        " DROP TRIGGER open_entries_update; DROP TABLE open_entries; PRAGMA user_version = 2;"
-    )
-    conn.close()
+    as_schema(tmp_path / "demo.db", 2)  # no table, no triggers
     open_store(tmp_path / "demo.db", Officer("alice", "alice")).close()
     have, want = _open_entries(tmp_path / "demo.db")
     assert have == want and len(want) > 100

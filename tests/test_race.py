@@ -68,6 +68,7 @@ def _requests_yaml(n: int) -> str:
         lines += [
             f"  - id: RACE-{i:02d}",
             "    kind: access",
+            "    end_use_category: other",
             f"    customer: {customer}",
             f"    entries: [{entry}]",
             f"    end_use: Contested use number {i}.",
@@ -235,7 +236,7 @@ def test_racing_approvals_never_overrun_a_cap(race_db, tmp_path):
     p.write_text(
         "requests:\n"
         + "".join(
-            f"  - id: CAP-{c}\n    kind: access\n    customer: {c}\n    entries: [AI.W.4.a]\n"
+            f"  - id: CAP-{c}\n    kind: access\n    end_use_category: other\n    customer: {c}\n    entries: [AI.W.4.a]\n"
             f"    end_use: Training cluster {c}.\n    submitted: 2026-11-01\n"
             for c in ("C-ACME", "C-KEST", "C-PROV")
         ),

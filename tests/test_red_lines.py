@@ -20,10 +20,21 @@ def entry(
     phrases: tuple[str, ...] = (),
     window: int = 90,
     metric: str | None = None,
+    red_line: str | None = None,
 ) -> ScheduleEntry:
     th = Threshold(metric, "in", ["x"], "enum") if metric else None
     return ScheduleEntry(
-        code, "surveillance", code, "", th, trigger, window, None, trigger == "prohibited", red_line_phrases=phrases
+        code,
+        "surveillance",
+        code,
+        "",
+        th,
+        trigger,
+        window,
+        None,
+        trigger == "prohibited",
+        red_line_phrases=phrases,
+        red_line=red_line,
     )
 
 
@@ -37,8 +48,15 @@ SCHEDULE = {
             ("mass surveillance", "population-scale monitoring", "social scoring"),
             0,
             metric="end_use_category",
+            red_line="mass_domestic_surveillance",
         ),
-        entry("A.9", "prohibited", ("lethal autonomous", "without meaningful human control"), 0),
+        entry(
+            "A.9",
+            "prohibited",
+            ("lethal autonomous", "without meaningful human control"),
+            0,
+            red_line="autonomous_weapons_targeting",
+        ),
     )
 }
 
@@ -103,7 +121,7 @@ def test_the_summary_counts_as_declared_too():
     assert check("Network monitoring.", summary="Includes social scoring of subscribers.") == ["S.9"]
 
 
-def test_phrases_are_data_a_schedule_without_them_flags_nothing():
+def test_phrases_are_data_but_the_core_red_lines_hold_without_them():
     bare = {
         c: ScheduleEntry(
             e.code,
@@ -118,7 +136,13 @@ def test_phrases_are_data_a_schedule_without_them_flags_nothing():
         )
         for c, e in SCHEDULE.items()
     }
-    assert check("mass surveillance without meaningful human control", schedule=bare) == []
+    # A schedule that lost its phrases and marks still cannot pass the product's own red lines:
+    # the hits are reported under the core line's own code.
+    assert check("mass surveillance without meaningful human control", schedule=bare) == [
+        "CORE:autonomous_weapons_targeting",
+        "CORE:mass_domestic_surveillance",
+    ]
+    assert check("traffic analytics for a city", schedule=bare) == []
     custom = {
         "Q.9": ScheduleEntry(
             "Q.9", "autonomy", "custom", "", None, "prohibited", 0, red_line_phrases=("self-replicating agent",)
@@ -132,13 +156,28 @@ def test_several_red_lines_each_once():
 
 
 def test_a_declared_category_on_a_prohibited_threshold_is_a_red_line():
-    from permittui.domain.models import Evaluation
-
-    r = Request(
-        "R-1", "access", "C-1", (), "Analytics.", "2026-11-01", evaluations=(Evaluation("end_use_category", "x"),)
-    )
+    r = Request("R-1", "access", "C-1", (), "Analytics.", "2026-11-01", end_use_category="x")
     triggered, _ = classify(r, SCHEDULE)
     assert [h.code for h in red_lines(r, SCHEDULE, triggered)] == ["S.9"]
+
+
+@pytest.mark.parametrize(
+    "category, code",
+    [
+        ("social_scoring", "S.9"),
+        ("bulk_domestic_population_surveillance", "S.9"),
+        ("autonomous_target_selection_and_engagement", "A.9"),
+        ("autonomous_lethal_force_direction", "A.9"),
+        ("autonomous_pathogen_synthesis", "CORE:autonomous_biothreat_synthesis"),
+    ],
+)
+def test_a_core_red_line_category_is_prohibited_whatever_the_free_text_says(category, code):
+    # the schedule's category list need not name it: the product holds its own red lines
+    r = Request(
+        "R-1", "access", "C-1", ("S.1",), "Harmless analytics for a bakery.", "2026-11-01", end_use_category=category
+    )
+    triggered, _ = classify(r, SCHEDULE)
+    assert code in [h.code for h in red_lines(r, SCHEDULE, triggered)]
 
 
 # ── in the register: only a denial or an escalation ──────────────────────────────────────────
@@ -173,7 +212,7 @@ def test_end_use_phrase_alone_blocks_approval(store_as, tmp_path):
 
     p = tmp_path / "more.yaml"
     p.write_text(
-        "requests:\n  - id: R-9\n    kind: access\n    customer: C-ACME\n    entries: [AI.S.1.a]\n"
+        "requests:\n  - id: R-9\n    kind: access\n    end_use_category: public_sector_services\n    customer: C-ACME\n    entries: [AI.S.1.a]\n"
         '    end_use: "Subscriber analytics; includes Social-Scoring of citizens."\n'
         "    submitted: 2026-11-15\n",
         encoding="utf-8",

@@ -354,12 +354,16 @@ def test_clearing_needs_a_reason_and_is_recorded_with_officer_and_time(listed_db
 def test_confirmed_blocks_approval_escalated_needs_countersign(listed_db):
     store = listed_db
     kest = open_hits(store, "C-KEST")[0]["hit"]
+    # an open hit blocks approval by any path, the override included, until someone dispositions it
+    for override in (False, True):
+        with pytest.raises(Refused, match="no officer has dispositioned"):
+            decisions.decide(store, "R-2", "approve", override=override)
     screening.disposition(store, kest, "confirmed", "same address and officers")
     with pytest.raises(Refused, match="confirmed restricted-party match"):
         decisions.decide(store, "R-2", "approve")
     screening.disposition(store, kest, "escalated", "legal to review")
     result = decisions.decide(store, "R-2", "approve")
-    assert result.status == "awaiting_countersign" and "screening hit not yet cleared" in result.why_countersign
+    assert result.status == "awaiting_countersign" and "screening hit escalated" in result.why_countersign
     with pytest.raises(Exception):
         screening.disposition(store, kest, "maybe", "x")
     with pytest.raises(Refused, match="no screening hit 999"):

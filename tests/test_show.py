@@ -160,7 +160,7 @@ def evil_db(db_path, tmp_path):
                             "end_use": EVIL_END_USE,
                             "summary": "sum\x1bPmary\x1b\\",
                             "model": "M\x1b[5m",
-                            "evaluations": {"metric\x1b[1m": {"value": "v\x1b[7m", "unit": "u\x1b"}},
+                            "evaluations": {"cumulative_training_compute": 10**24},
                             "submitted": "2026-11-01",
                         }
                     ]
@@ -169,6 +169,13 @@ def evil_db(db_path, tmp_path):
             encoding="utf-8",
         )
         imports.import_requests(store, r)
+        # An evaluation no import would take (made before metrics were typed, or by hand): what the
+        # database holds is shown safely all the same.
+        with store.write() as conn:
+            conn.execute(
+                "UPDATE requests SET evaluations = ? WHERE id = 'R-EVIL'",
+                (json.dumps([{"metric": "metric\x1b[1m", "value": "v\x1b[7m", "unit": "u\x1b"}]),),
+            )
     finally:
         store.close()
     return db_path
@@ -319,8 +326,8 @@ def test_demo_spot_checks(demo_shows):
     # suspended customers and lapsed grants are flagged
     assert any("customer suspended" in d["findings"]["flags"] for d in every)
     assert any(a["grant_status"] == "expired" for d in every for a in d["findings"]["allow_list"])
-    # units that don't match the threshold's are reported, not compared
-    assert any("not compared" in n["problem"] for d in every for n in d["findings"]["metric_notes"])
+    # values reported in another unit are converted where that is unambiguous, and say so
+    assert any(e.get("reported") for d in every for e in d["request"]["evaluations"])
 
 
 @needs_demo

@@ -604,7 +604,7 @@ CHECKPOINTS = [
 
 # Capability metrics a lab reports for a release (the others in the schedule describe end uses).
 # The release metrics and the core ones every serious file reports: shared with `permittui generate`.
-from permittui.store.generate.vocab import CORE_METRICS, RELEASE_METRICS  # noqa: E402
+from permittui.store.generate.vocab import CORE_METRICS, RELEASE_METRICS, end_use_category  # noqa: E402
 
 # ── helpers ───────────────────────────────────────────────────────────────────────────────
 
@@ -827,7 +827,7 @@ class Demo:
                 v = int(t) + 1
             if mode == "below" and v >= t:
                 v = int(t) - 1
-            return v
+            return min(v, 99) if unit == "percentile" else v  # a percentile ends at 100
         if unit == "fraction":
             v = round(min(v, 0.99), 3 if t < 0.05 else 2)
         else:
@@ -866,7 +866,6 @@ class Demo:
             for m in (
                 "exploit_success_rate_professional_ctf",
                 "task_time_horizon_at_50pct_success",
-                "virology_troubleshooting_percentile_vs_experts",
                 "cumulative_training_compute",
             )
             if m in ev
@@ -880,8 +879,6 @@ class Demo:
             ev[m] = {"value": round(v * 100), "unit": "percent"}
         elif m == "task_time_horizon_at_50pct_success":
             ev[m] = {"value": int(round(v * 60)), "unit": "minutes"}
-        elif m == "virology_troubleshooting_percentile_vs_experts":
-            ev[m] = {"value": round(v / 100, 2), "unit": "fraction"}
         else:
             ev[m] = {"value": v, "unit": "operations"}
 
@@ -1621,6 +1618,10 @@ class Demo:
             if r["entries"] or r["kind"] != "release":
                 row["entries"] = r["entries"]
             row["end_use"] = r["end_use"]
+            if r["kind"] == "access":
+                row["end_use_category"] = end_use_category(
+                    r["end_use"], self.schedule[r["entries"][0]]["category"] if r["entries"] else None
+                )
             if r.get("model"):
                 row["model"] = r["model"]
             if r.get("evaluations"):

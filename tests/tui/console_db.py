@@ -38,6 +38,7 @@ def default_requests() -> list[dict]:
         {
             "id": "REQ-001",
             "kind": "access",
+            "end_use_category": "other",
             "customer": "acme",
             "entries": ["AI.C.1.a"],
             "end_use": "Red-team our own networks [bold]now[/bold]",
@@ -46,6 +47,7 @@ def default_requests() -> list[dict]:
         {
             "id": "REQ-002",
             "kind": "access",
+            "end_use_category": "other",
             "customer": "blue",
             "entries": ["AI.C.2.a"],
             "end_use": "Defensive research",
@@ -54,6 +56,7 @@ def default_requests() -> list[dict]:
         {
             "id": "REQ-003",
             "kind": "access",
+            "end_use_category": "other",
             "customer": "cobalt",
             "entries": ["AI.S.1.a"],
             "end_use": "Traffic analysis for a city",
@@ -62,6 +65,7 @@ def default_requests() -> list[dict]:
         {
             "id": "REQ-004",
             "kind": "access",
+            "end_use_category": "other",
             "customer": "blue",
             "entries": ["AI.A.9.a"],
             "end_use": "Autonomous targeting",
@@ -121,9 +125,10 @@ def build_db(
     """A real database file at tmp_path/name, with the YAML it was imported from beside it."""
     os.environ["PERMITTUI_TODAY"] = TODAY
     customers_text = yaml.safe_dump({"customers": customers or CUSTOMERS}, allow_unicode=True)
-    requests_text = yaml.safe_dump(
-        {"requests": requests if requests is not None else default_requests()}, allow_unicode=True
-    )
+    items = requests if requests is not None else default_requests()
+    # access requests declare an end-use category; a test that doesn't care gets "other"
+    items = [{"end_use_category": "other", **r} if r.get("kind") == "access" else r for r in items]
+    requests_text = yaml.safe_dump({"requests": items}, allow_unicode=True)
     path = tmp_path / name
     if path.exists():  # init_store refuses an existing database: let it say so
         return _build(tmp_path, name, customers_text, requests_text)

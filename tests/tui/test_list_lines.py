@@ -81,6 +81,7 @@ def _many_requests(n: int) -> list[dict]:
         {
             "id": f"REQ-{i:04d}",
             "kind": "access",
+            "end_use_category": "other",
             "customer": ("acme", "blue", "cobalt")[i % 3],
             "entries": ["AI.C.2.a"],
             "end_use": f"Research {i}",

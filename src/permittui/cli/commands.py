@@ -126,6 +126,7 @@ def cmd_import(args: argparse.Namespace) -> int:
                 "requests": imports.import_requests,
                 "reasons": imports.import_reasons,
                 "conditions": imports.import_conditions,
+                "end-uses": imports.import_end_uses,
             }[args.what]
             result = fn(store, path)
         say(result)

@@ -85,7 +85,9 @@ def _init(p: argparse.ArgumentParser) -> None:
 
 
 def _import(p: argparse.ArgumentParser) -> None:
-    p.add_argument("what", choices=("schedule", "customers", "requests", "screening", "reasons", "conditions"))
+    p.add_argument(
+        "what", choices=("schedule", "customers", "requests", "screening", "reasons", "conditions", "end-uses")
+    )
     p.add_argument("file", metavar="FILE")
     p.add_argument(
         "--replace-all",

@@ -21,7 +21,11 @@ def request_dict(f) -> dict[str, Any]:
         "entries": list(r.entries),
         "end_use": r.end_use,
         "model": r.model,
-        "evaluations": [{"metric": e.metric, "value": e.value, "unit": e.unit} for e in r.evaluations],
+        "end_use_category": r.end_use_category,
+        "evaluations": [
+            {"metric": e.metric, "value": e.value, "unit": e.unit, **({"reported": e.reported} if e.reported else {})}
+            for e in r.evaluations
+        ],
         "summary": r.summary,
         "submitted": r.submitted,
         "registered": r.registered_on,
@@ -68,8 +72,11 @@ def show(store: Store, request_id: str, *, as_json: bool, out: TextIO) -> None:
     if r.model:
         w(f"model      {r.model}")
     for e in r.evaluations:
-        w(f"  eval     {e.metric} = {e.value}{' ' + e.unit if e.unit else ''}")
+        reported = f" (reported as {e.reported})" if e.reported else ""
+        w(f"  eval     {e.metric} = {e.value}{' ' + e.unit if e.unit else ''}{reported}")
     w(f"end use    {r.end_use}")
+    if r.end_use_category or r.kind == "access":
+        w(f"category   {r.end_use_category or 'none declared'}")
     if r.summary:
         w(f"summary    {r.summary}")
     w()
@@ -84,6 +91,15 @@ def show(store: Store, request_id: str, *, as_json: bool, out: TextIO) -> None:
         w("RED LINES")
         for rl in f.red_lines:
             w(f"  {rl.code:10} {rl.reason}")
+    if f.text_notes:
+        w("TEXT NOT PLAIN (one officer may not approve)")
+        for n in f.text_notes:
+            w(f"  {n.message}")
+    result, why = f.approval
+    if result == "refused":
+        w(f"approve    refused: {why[0]}")
+    elif result == "countersign":
+        w(f"approve    waits for a second officer: {'; '.join(why)}")
     w("allow-list")
     for a in f.allow_list:
         cap = f"  cap {a['used']}/{a['cap']}" if a["cap"] is not None else ""

@@ -8,6 +8,7 @@ CAP = 4
 COUNTERSIGN = 8
 SUSPENDED_CUSTOMER = 16
 EXPIRED_GRANT = 32
+UNREADABLE = 64  # applicant text not plain, or a value the rules can't compare: never one officer's pass
 
 LETTERS = (
     (RED_LINE, "R", "red line"),
@@ -16,6 +17,7 @@ LETTERS = (
     (COUNTERSIGN, "2", "needs countersign"),
     (SUSPENDED_CUSTOMER, "X", "customer suspended"),
     (EXPIRED_GRANT, "E", "grant expired"),
+    (UNREADABLE, "?", "text or value the rules can't read plainly"),
 )
 
 NAMES = {
@@ -25,6 +27,7 @@ NAMES = {
     "countersign": COUNTERSIGN,
     "suspended": SUSPENDED_CUSTOMER,
     "expired": EXPIRED_GRANT,
+    "unreadable": UNREADABLE,
 }
 
 

@@ -29,8 +29,12 @@ class Facts(MutableRecord):
     countersign_codes: list[str]
     caps_reached: list[str]  # entries at cap the customer doesn't hold
     customer_suspended: bool
-    screening_open: int
+    screening_open: int  # hits at or above the hit score no officer has dispositioned
     screening_confirmed: int
+    screening_escalated: int
+    blocking_notes: list[str]  # what the rules could not compare (MetricNote.blocking)
+    unplain_text: list[str]  # why the applicant's text cannot be read plainly (matchform.inspect)
+    no_category: bool  # an access request that declares no end-use category (imported before they existed)
 
     def __init__(
         self,
@@ -43,11 +47,17 @@ class Facts(MutableRecord):
         customer_suspended: bool = False,
         screening_open: int = 0,
         screening_confirmed: int = 0,
+        screening_escalated: int = 0,
+        blocking_notes: list[str] | None = None,
+        unplain_text: list[str] | None = None,
+        no_category: bool = False,
     ) -> None:
         # A new list each, as field(default_factory=list) gave.
         red_line_codes = [] if red_line_codes is None else red_line_codes
         countersign_codes = [] if countersign_codes is None else countersign_codes
         caps_reached = [] if caps_reached is None else caps_reached
+        blocking_notes = [] if blocking_notes is None else blocking_notes
+        unplain_text = [] if unplain_text is None else unplain_text
         self._init(locals())
 
 
@@ -59,6 +69,33 @@ class Ruling(MutableRecord):
 
     def __init__(self, status_after: str, needs_countersign: bool, why_countersign: list[str], override: bool) -> None:
         self._init(locals())
+
+
+def refuse_approval(facts: Facts, override: bool) -> None:
+    """Raise Refused when no one may approve, by any path (override and countersign included)."""
+    rid = facts.request_id
+    if facts.screening_confirmed:
+        raise Refused(f"{rid}: the customer is a confirmed restricted-party match; it can't be approved")
+    if facts.screening_open:
+        raise Refused(
+            f"{rid}: the customer has {facts.screening_open} screening hit{'s' if facts.screening_open > 1 else ''}"
+            " no officer has dispositioned; clear, confirm or escalate it first (permittui disposition)"
+        )
+    if facts.blocking_notes:
+        more = f" (and {len(facts.blocking_notes) - 1} more)" if len(facts.blocking_notes) > 1 else ""
+        raise Refused(
+            f"{rid}: {facts.blocking_notes[0]}{more}; a value the rules cannot compare blocks approval:"
+            " deny, return or request information"
+        )
+    if facts.caps_reached and not override:
+        raise Refused(
+            f"allow-list cap reached for {', '.join(facts.caps_reached)}: approving past it is an"
+            " override (--override) and needs a countersign"
+        )
+    if facts.customer_suspended and not override:
+        raise Refused(
+            f"{rid}: the customer is suspended; approving is an override (--override) and needs a countersign"
+        )
 
 
 def rule(
@@ -82,26 +119,17 @@ def rule(
         )
     why: list[str] = []
     if outcome in APPROVALS:
-        if facts.screening_confirmed:
-            raise Refused(
-                f"{facts.request_id}: the customer is a confirmed restricted-party match; it can't be approved"
-            )
-        if facts.caps_reached and not override:
-            raise Refused(
-                f"allow-list cap reached for {', '.join(facts.caps_reached)}: approving past it is an"
-                " override (--override) and needs a countersign"
-            )
-        if facts.customer_suspended and not override:
-            raise Refused(
-                f"{facts.request_id}: the customer is suspended; approving is an override"
-                " (--override) and needs a countersign"
-            )
+        refuse_approval(facts, override)
         if facts.caps_reached:
             why.append(f"override of the cap on {', '.join(facts.caps_reached)}")
         if facts.customer_suspended:
             why.append("override: customer suspended")
-        if facts.screening_open:
-            why.append("screening hit not yet cleared")
+        if facts.screening_escalated:
+            why.append("screening hit escalated")
+        for text in facts.unplain_text:
+            why.append(f"applicant text not plain: {text}")
+        if facts.no_category:
+            why.append("no end-use category declared")
     if outcome in FINAL and facts.countersign_codes:
         why.append(f"entries {', '.join(facts.countersign_codes)} need a countersign")
     if outcome == "deny" and facts.kind == "release":

@@ -87,13 +87,38 @@ class MutableRecord(Record):
         self._init(locals())
 
 
+class Metric(Record):
+    """A metric as the schedule defines it once (domain.metrics reads values against it)."""
+
+    name: str
+    type: str  # number | boolean | category
+    unit: str
+    minimum: float | None
+    maximum: float | None
+    integer: bool
+    values: tuple[str, ...]  # a category's allowed values; empty = any
+
+    def __init__(
+        self,
+        name: str,
+        type: str,
+        unit: str,
+        minimum: float | None = None,
+        maximum: float | None = None,
+        integer: bool = False,
+        values: tuple[str, ...] = (),
+    ) -> None:
+        self._init(locals())
+
+
 class Threshold(Record):
     metric: str
     operator: str
     value: Any
     unit: str
+    definition: Metric | None  # the schedule's definition of the metric; None: implied by the threshold
 
-    def __init__(self, metric: str, operator: str, value: Any, unit: str) -> None:
+    def __init__(self, metric: str, operator: str, value: Any, unit: str, definition: Metric | None = None) -> None:
         self._init(locals())
 
 
@@ -110,6 +135,7 @@ class ScheduleEntry(Record):
     validity_days: int
     red_line_phrases: tuple[str, ...]
     source: str
+    red_line: str | None  # the core red line (domain.core_red_lines) this entry carries
 
     def __init__(
         self,
@@ -125,6 +151,7 @@ class ScheduleEntry(Record):
         validity_days: int = DEFAULT_VALIDITY_DAYS,
         red_line_phrases: tuple[str, ...] = (),
         source: str = "",
+        red_line: str | None = None,
     ) -> None:
         self._init(locals())
 
@@ -136,6 +163,7 @@ class Schedule(Record):
     effective_from: str | None
     notes: tuple[str, ...]
     entries: tuple[ScheduleEntry, ...]
+    metrics: tuple[Metric, ...]
 
     def __init__(
         self,
@@ -145,6 +173,7 @@ class Schedule(Record):
         effective_from: str | None,
         notes: tuple[str, ...],
         entries: tuple[ScheduleEntry, ...],
+        metrics: tuple[Metric, ...] = (),
     ) -> None:
         self._init(locals())
 
@@ -170,13 +199,15 @@ class Customer(Record):
 
 
 class Evaluation(Record):
-    """One evaluation result of a model: metric -> value, with the unit it was reported in."""
+    """One evaluation result of a model: metric -> value, with the unit it was reported in, and
+    what the applicant reported when an import converted it to the metric's unit ("95 percent")."""
 
     metric: str
     value: Any
     unit: str | None
+    reported: str | None
 
-    def __init__(self, metric: str, value: Any, unit: str | None = None) -> None:
+    def __init__(self, metric: str, value: Any, unit: str | None = None, reported: str | None = None) -> None:
         self._init(locals())
 
 
@@ -194,6 +225,7 @@ class Request(Record):
     assignee: str | None
     priority: str
     registered: str | None
+    end_use_category: str | None  # declared, from the end-use vocabulary (data/end_uses.yaml)
 
     def __init__(
         self,
@@ -210,6 +242,7 @@ class Request(Record):
         assignee: str | None = None,
         priority: str = "normal",
         registered: str | None = None,
+        end_use_category: str | None = None,
     ) -> None:
         self._init(locals())
 
@@ -224,6 +257,18 @@ class ReasonCode(Record):
     applies_to: tuple[str, ...]  # outcomes it fits; empty = any
 
     def __init__(self, code: str, label: str, applies_to: tuple[str, ...] = ()) -> None:
+        self._init(locals())
+
+
+class EndUse(Record):
+    """A category of the end-use vocabulary; `red_line` names the core red line it is, if any."""
+
+    code: str
+    label: str
+    description: str
+    red_line: str | None
+
+    def __init__(self, code: str, label: str, description: str = "", red_line: str | None = None) -> None:
         self._init(locals())
 
 

@@ -7,15 +7,16 @@ raises for bad data: callers decide to import nothing when any problem was found
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 from collections.abc import Iterable
 from typing import Any
 
 from permittui.domain import models as m
+from permittui.domain.metrics import END_USE_METRIC
 from permittui.errors import Problem
 from permittui.formats.records import Document, Record
 
-_CODE_RE = re.compile(r"^AI\.[A-Z]\.\d+\.[a-z]+$")
 _ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$")
 _COUNTRY_RE = re.compile(r"^[A-Z]{2}$")
 MAX_TEXT = 20_000
@@ -140,106 +141,6 @@ def _duplicates(doc: Document, key: str, ids: list[tuple[str, Record]], problems
             seen[value] = rec.line_of(key)
 
 
-# ── schedule ─────────────────────────────────────────────────────────────────────────────
-
-_ENTRY_FIELDS = {
-    "code",
-    "category",
-    "title",
-    "description",
-    "threshold",
-    "trigger",
-    "review_window_days",
-    "allow_list_cap",
-    "countersign",
-    "validity_days",
-    "red_line_phrases",
-    "source",
-    # carried in the draft schedule for people; kept in the file, not used by the rules
-    "related_controls",
-    "notification_deadline_days",
-    "notes",
-    "decontrol_note",
-}
-
-
-def schedule(doc: Document) -> tuple[m.Schedule | None, list[Problem]]:
-    problems: list[Problem] = []
-    head = doc.header.get("schedule")
-    head_line = doc.header_lines.get("schedule", 1)
-    if not isinstance(head, dict):
-        problems.append(
-            Problem(doc.path, head_line, "schedule", "missing: a 'schedule:' mapping with id, version, status")
-        )
-        head = {}
-    hf = Fields(doc.path, Record(head, head_line, {}), problems)
-    sid = hf.text("id")
-    version = hf.text("version", limit=64)
-    status = hf.choice("status", m.SCHEDULE_STATUSES, default="draft")
-    effective = hf.date("effective_from", required=False)
-    notes = hf.texts("notes")
-
-    entries = []
-    for rec in doc.records:
-        f = Fields(doc.path, rec, problems)
-        f.unknown(_ENTRY_FIELDS)
-        code = f.text("code", limit=32)
-        if code and not _CODE_RE.match(code):
-            f.bad("code", f"{code!r} is not a schedule code like AI.C.1.a")
-        trigger = f.choice("trigger", m.TRIGGERS)
-        entries.append(
-            m.ScheduleEntry(
-                code=code,
-                category=f.choice("category", m.CATEGORIES),
-                title=f.text("title", limit=300),
-                description=f.text("description", required=False),
-                threshold=_threshold(f),
-                trigger=trigger,
-                review_window_days=f.integer(
-                    "review_window_days", required=False, default=0 if trigger == "prohibited" else 30
-                )
-                or 0,
-                allow_list_cap=f.integer("allow_list_cap", required=False, minimum=1),
-                countersign=f.boolean("countersign", default=trigger == "prohibited"),
-                validity_days=f.integer("validity_days", required=False, default=m.DEFAULT_VALIDITY_DAYS, minimum=1)
-                or m.DEFAULT_VALIDITY_DAYS,
-                red_line_phrases=f.texts("red_line_phrases"),
-                source=f.text("source", required=False),
-            )
-        )
-    _duplicates(doc, "code", [(e.code, r) for e, r in zip(entries, doc.records)], problems)
-    if not entries:
-        problems.append(Problem(doc.path, None, "entries", "the schedule has no entries"))
-    if problems:
-        return None, problems
-    return m.Schedule(sid, version, status, effective, notes, tuple(entries)), problems
-
-
-def _threshold(f: Fields) -> m.Threshold | None:
-    raw = f.raw("threshold", False)
-    if raw is _MISSING:
-        return None
-    if not isinstance(raw, dict):
-        f.bad("threshold", "expected a mapping with metric, operator, value, unit")
-        return None
-    missing = [k for k in ("metric", "operator", "value", "unit") if raw.get(k) is None]
-    if missing:
-        f.bad("threshold", f"missing {', '.join(missing)}")
-        return None
-    if raw["operator"] not in m.OPERATORS:
-        f.bad("threshold", f"operator {raw['operator']!r} is not one of {' '.join(m.OPERATORS)}")
-        return None
-    value = raw["value"]
-    if raw["operator"] in ("<", "<=", ">", ">=") and (isinstance(value, bool) or not isinstance(value, (int, float))):
-        hint = " (YAML reads 1.0e26 as text: write 1.0e+26)" if isinstance(value, str) else ""
-        f.bad("threshold", f"operator {raw['operator']!r} needs a number, got {_kind(value)} {value!r}{hint}")
-        return None
-    if raw["operator"] == "in" and not isinstance(value, list):
-        f.bad("threshold", "operator 'in' needs a list value")
-        return None
-    return m.Threshold(str(raw["metric"]), raw["operator"], value, str(raw["unit"]))
-
-
 # ── customers ────────────────────────────────────────────────────────────────────────────
 
 _CUSTOMER_FIELDS = {"id", "name", "aliases", "country", "sector", "vetting"}
@@ -276,6 +177,7 @@ _REQUEST_FIELDS = {
     "customer",
     "entries",
     "end_use",
+    "end_use_category",
     "model",
     "evaluations",
     "summary",
@@ -287,7 +189,15 @@ _REQUEST_FIELDS = {
 }
 
 
-def requests(doc: Document, known_codes: set[str], known_customers: set[str]) -> tuple[list[m.Request], list[Problem]]:
+def requests(
+    doc: Document,
+    known_codes: set[str],
+    known_customers: set[str],
+    metrics: dict[str, m.Metric] | None = None,
+    categories: dict[str, m.EndUse] | None = None,
+) -> tuple[list[m.Request], list[Problem]]:
+    """Requests from a file. `metrics`: the schedule's metrics (each evaluation is read against its
+    own, domain.metrics); `categories`: the end-use vocabulary an access request declares from."""
     problems: list[Problem] = []
     out = []
     for rec in doc.records:
@@ -301,8 +211,9 @@ def requests(doc: Document, known_codes: set[str], known_customers: set[str]) ->
         for code in entries:
             if code not in known_codes:
                 f.bad("entries", f"unknown capability code {code!r}")
-        evaluations = _evaluations(f)
-        if kind == "release" and not evaluations and not entries:
+        evaluations, declared = _evaluations(f, metrics)
+        category = _category(f, kind, declared, categories)
+        if kind == "release" and f.raw("evaluations", False) is _MISSING and not entries:
             f.bad("evaluations", "a release request needs evaluation results or requested entries")
         status = f.choice("status", m.OPEN_STATUSES, default="pending")
         if status in ("awaiting_countersign", "referred"):  # a status an import cannot give: say why
@@ -326,36 +237,90 @@ def requests(doc: Document, known_codes: set[str], known_customers: set[str]) ->
                 assignee=f.text("assignee", required=False, limit=64) or None,
                 priority=f.choice("priority", m.PRIORITIES, default="normal"),
                 registered=f.date("registered", required=False),
+                end_use_category=category,
             )
         )
-    _duplicates(doc, "id", [(r.id, rec) for r, rec in zip(out, doc.records)], problems)
+    _duplicates(doc, "id", [(r.id, rec) for r, rec in zip(out, doc.records, strict=True)], problems)
     return out, problems
 
 
-def _evaluations(f: Fields) -> tuple[m.Evaluation, ...]:
-    raw = f.raw("evaluations", False)
+def _category(f: Fields, kind: str, declared: Any, categories: dict[str, m.EndUse] | None) -> str | None:
+    """The declared end-use category as its vocabulary code: case and spacing aside, one of the
+    vocabulary's, or a problem. Access requests must declare one."""
+    from permittui.domain.metrics import category_key
+
+    raw = f.raw(END_USE_METRIC, False)
     if raw is _MISSING:
-        return ()
+        raw = declared
+    elif declared is not _MISSING and declared != raw:
+        f.bad(END_USE_METRIC, f"declared as {raw!r} here and as {declared!r} in evaluations")
+    if raw is _MISSING:
+        if kind == "access":
+            f.bad(END_USE_METRIC, "missing: an access request declares its end-use category")
+        return None
+    if not isinstance(raw, str) or not raw.strip():
+        f.bad(END_USE_METRIC, f"expected a category name, got {_kind(raw)}")
+        return None
+    key = category_key(raw)
+    if categories is not None and key not in categories:
+        near = difflib.get_close_matches(key, list(categories), n=1)
+        hint = f" (did you mean {near[0]}?)" if near else ""
+        f.bad(END_USE_METRIC, f"{raw.strip()!r} is not an end-use category{hint}")
+        return None
+    return key
+
+
+def _evaluations(f: Fields, metrics: dict[str, m.Metric] | None) -> tuple[tuple[m.Evaluation, ...], Any]:
+    """The evaluations read against their metrics (converted where unambiguous), and an end-use
+    category declared among them the old way (or _MISSING)."""
+    from permittui.domain.metrics import ValueProblem, read
+
+    raw = f.raw("evaluations", False)
+    declared: Any = _MISSING
+    if raw is _MISSING:
+        return (), declared
     if not isinstance(raw, dict):
         f.bad("evaluations", "expected a mapping of metric: value (or metric: {value, unit})")
-        return ()
+        return (), declared
     out = []
-    for metric, value in raw.items():
+    for name, value in raw.items():
+        metric = str(name)
         unit = None
         if isinstance(value, dict):
             if "value" not in value:
                 f.bad("evaluations", f"{metric}: missing value")
                 continue
+            unknown = sorted(str(k) for k in value if k not in ("value", "unit"))
+            if unknown:
+                f.bad("evaluations", f"{metric}: unknown field {', '.join(unknown)}")
+                continue
             unit = value.get("unit")
             if unit is not None and not isinstance(unit, str):
-                f.bad("evaluations", f"{metric}: unit must be text")
+                f.bad("evaluations", f"{metric}: unit must be text, got {_kind(unit)}")
                 continue
             value = value["value"]
+        if metric == END_USE_METRIC:
+            declared = value
+            continue
         if not isinstance(value, (int, float, bool, str)):
             f.bad("evaluations", f"{metric}: expected a number, true/false or text, got {_kind(value)}")
             continue
-        out.append(m.Evaluation(metric, value, unit))
-    return tuple(out)
+        if metrics is None:
+            out.append(m.Evaluation(metric, value, unit))
+            continue
+        definition = metrics.get(metric)
+        if definition is None:
+            near = difflib.get_close_matches(metric, [n for n in metrics if n != END_USE_METRIC], n=1, cutoff=0.75)
+            hint = f" (did you mean {near[0]}?)" if near else ""
+            f.bad("evaluations", f"{metric}: no metric of that name in the schedule{hint}")
+            continue
+        try:
+            read_value, reported = read(definition, value, unit)
+        except ValueProblem as e:
+            f.bad("evaluations", f"{metric}: {e}")
+            continue
+        out.append(m.Evaluation(metric, read_value, definition.unit if reported else unit, reported))
+    return tuple(out), declared
 
 
 # ── reasons and conditions ───────────────────────────────────────────────────────────────

@@ -300,8 +300,11 @@ def _migrate(conn: sqlite3.Connection, path: Path, read_only: bool) -> None:
         # Re-read under the write lock: another process may have migrated meanwhile.
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         for step in range(version, SCHEMA_VERSION):
-            for statement in _statements(MIGRATIONS[step]):
+            sql, fill = (MIGRATIONS[step], None) if isinstance(MIGRATIONS[step], str) else MIGRATIONS[step]
+            for statement in _statements(sql):
                 conn.execute(statement)
+            if fill is not None:
+                fill(conn)
             conn.execute(f"PRAGMA user_version = {step + 1}")
         conn.execute("COMMIT")
     except BaseException:
@@ -372,14 +375,20 @@ def init_store(
         except KeyError:
             raise BadInput(f"--group: no such group {group!r}") from None
     store = open_store(path, officer, create=True)
+    from permittui.store.upgrade import fill_vocabulary
+
     with store.write():
         store.conn.execute("INSERT INTO meta VALUES ('created_at', ?)", (now_iso(),))
+        # The end-use vocabulary comes with the product (it holds the core red-line categories),
+        # so every database has it from the start: requests are checked against it.
+        fill_vocabulary(store.conn)
         store.conn.execute("INSERT INTO meta VALUES ('strict_identity', ?)", ("1" if strict_identity else "0",))
         store.audit(
             "init",
             str(path.name),
             {"schema_version": SCHEMA_VERSION, "strict_identity": strict_identity, "group": group},
         )
+
     if gid is not None:
         share_with_group(path, gid)
     return store

@@ -11,7 +11,7 @@ from typing import Any
 from permittui.domain import lifecycle
 from permittui.domain.clock import add_days, days_between, now_iso, today
 from permittui.domain.lifecycle import Facts
-from permittui.domain.rules.classify import classify, red_lines
+from permittui.domain.rules.classify import classify, red_lines, text_issues
 from permittui.errors import BadInput, Refused
 from permittui.store import derive
 from permittui.store.db import Store
@@ -69,9 +69,11 @@ def _load(conn: sqlite3.Connection, request_id: str) -> sqlite3.Row:
 
 def facts_for(conn: sqlite3.Connection, row: sqlite3.Row) -> tuple[Facts, list[str]]:
     """The facts the lifecycle rules need, and the codes a grant would cover."""
+    from permittui.domain.screening import HIT_SCORE
+
     request = request_from_row(row)
     entries = derive.load_entries(conn)
-    triggered, _ = classify(request, entries)
+    triggered, notes = classify(request, entries)
     reds = red_lines(request, entries, triggered)
     today_iso = today().isoformat()
     caps = []
@@ -87,8 +89,9 @@ def facts_for(conn: sqlite3.Connection, row: sqlite3.Row) -> tuple[Facts, list[s
             caps.append(t.code)
     hits = dict(
         conn.execute(
-            "SELECT disposition, COUNT(*) FROM screening_hits WHERE customer_id = ? GROUP BY disposition",
-            (request.customer_id,),
+            "SELECT disposition, COUNT(*) FROM screening_hits WHERE customer_id = ?"
+            " AND (disposition != 'open' OR score >= ?) GROUP BY disposition",
+            (request.customer_id, HIT_SCORE),
         ).fetchall()
     )
     facts = Facts(
@@ -99,11 +102,31 @@ def facts_for(conn: sqlite3.Connection, row: sqlite3.Row) -> tuple[Facts, list[s
         countersign_codes=[t.code for t in triggered if t.countersign and t.trigger != "prohibited"],
         caps_reached=caps,
         customer_suspended=row["vetting"] == "suspended",
-        screening_open=hits.get("open", 0) + hits.get("escalated", 0),
+        screening_open=hits.get("open", 0),
         screening_confirmed=hits.get("confirmed", 0),
+        screening_escalated=hits.get("escalated", 0),
+        blocking_notes=[": ".join(x for x in (n.code, n.metric, n.problem) if x) for n in notes if n.blocking],
+        unplain_text=[i.message for i in text_issues(request)],
+        no_category=request.kind == "access" and request.end_use_category is None,
     )
     grant_codes = [t.code for t in triggered if t.trigger != "prohibited"]
     return facts, grant_codes
+
+
+def approval_preview(store: Store, request_id: str) -> tuple[str, list[str]]:
+    """What approving now would do, by the same rules as `decide`, writing nothing:
+    ("refused", [why]), ("countersign", [why, ...]) or ("final", []); ("closed", [status]) when
+    the request is not open for a decision."""
+    with store.lock:
+        row = _load(store.conn, request_id)
+        if row["status"] not in lifecycle.DECIDABLE_FROM:
+            return "closed", [row["status"]]
+        facts, _ = facts_for(store.conn, row)
+    try:
+        ruling = lifecycle.rule(facts, "approve", reasons=[], conditions=[], override=False, inspector=None)
+    except (Refused, BadInput) as e:
+        return "refused", [str(e)]
+    return ("countersign", ruling.why_countersign) if ruling.needs_countersign else ("final", [])
 
 
 def _conditions(conn: sqlite3.Connection, given: list[str]) -> list[dict[str, Any]]:

@@ -20,6 +20,7 @@ from permittui.store.db import Store
 
 def load_defaults(store: Store, root: Path | None = None) -> Iterator[str]:
     root = root or data_dir()
+    yield str(imports.import_end_uses(store, root / "end_uses.yaml"))  # before the schedule, which names them
     yield str(imports.import_schedule(store, root / "schedule.yaml"))
     yield str(imports.import_reasons(store, root / "reasons.yaml"))
     yield str(imports.import_conditions(store, root / "conditions.yaml"))

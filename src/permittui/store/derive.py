@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterable
 
 from permittui.domain.clock import today
-from permittui.domain.models import ScheduleEntry
-from permittui.store.rows import entry_from_row, request_from_row
+from permittui.domain.models import Metric, ScheduleEntry
+from permittui.store.rows import entry_from_row, metric_from_json, request_from_row
 
 _CHUNK = 500
 
@@ -21,13 +22,24 @@ def load_entries(conn: sqlite3.Connection) -> dict[str, ScheduleEntry]:
     revision = row[0] if row else None
     if revision is not None and revision in _parsed:
         return _parsed[revision]
+    defined = load_metrics(conn)
     cur = conn.cursor()
     cur.row_factory = sqlite3.Row
-    entries = {r["code"]: entry_from_row(r) for r in cur.execute("SELECT * FROM schedule_entries ORDER BY code")}
+    entries = {
+        r["code"]: entry_from_row(r, defined) for r in cur.execute("SELECT * FROM schedule_entries ORDER BY code")
+    }
     if revision is not None:
         _parsed.clear()  # one schedule at a time is plenty
         _parsed[revision] = entries
     return entries
+
+
+def load_metrics(conn: sqlite3.Connection) -> dict[str, Metric]:
+    """The metrics the schedule in force defines, by name."""
+    row = conn.execute(
+        "SELECT metrics FROM schedules WHERE version = (SELECT value FROM meta WHERE key = 'schedule_version')"
+    ).fetchone()
+    return {d["name"]: metric_from_json(d) for d in json.loads(row[0])} if row else {}
 
 
 def refresh(conn: sqlite3.Connection, request_ids: Iterable[str] | None = None) -> int:

@@ -8,7 +8,7 @@ from typing import Any
 
 from permittui.domain.clock import today
 from permittui.domain.models import Customer, Request, ScheduleEntry
-from permittui.domain.rules.classify import MetricNote, RedLine, Triggered, classify, red_lines
+from permittui.domain.rules.classify import MetricNote, RedLine, TextNote, Triggered, classify, red_lines, text_issues
 from permittui.domain.rules.clock import Clock, compute_clock
 from permittui.domain.rules.precedent import STATUS_OUTCOME, PastCase, Precedent, precedents
 from permittui.store import queries
@@ -34,6 +34,9 @@ class Findings:
     precedent_warning: str | None
     decisions: list[dict[str, Any]] = field(default_factory=list)
     entries: dict[str, ScheduleEntry] = field(default_factory=dict)
+    text_notes: list[TextNote] = field(default_factory=list)
+    # what approving now would do (store.decisions.approval_preview): refused / countersign / final
+    approval: tuple[str, list[str]] = ("final", [])
 
     def flags(self) -> list[str]:
         """What stands out, in the queue's words (domain.flags)."""
@@ -50,6 +53,8 @@ class Findings:
             out.append("customer suspended")
         if any(a["grant_status"] == "expired" for a in self.allow_list):
             out.append("grant expired")
+        if self.text_notes or any(n.blocking for n in self.metric_notes):
+            out.append("text or value the rules can't read plainly")
         return out
 
     def as_dict(self) -> dict[str, Any]:
@@ -64,8 +69,13 @@ class Findings:
                 }
                 for t in self.triggered
             ],
-            "metric_notes": [{"code": n.code, "metric": n.metric, "problem": n.problem} for n in self.metric_notes],
+            "metric_notes": [
+                {"code": n.code, "metric": n.metric, "problem": n.problem, "blocking": n.blocking}
+                for n in self.metric_notes
+            ],
             "red_lines": [{"code": r.code, "reason": r.reason} for r in self.red_lines],
+            "text": [{"field": n.field, "kind": n.kind, "problem": n.message} for n in self.text_notes],
+            "approval": {"result": self.approval[0], "why": self.approval[1]},
             "allow_list": self.allow_list,
             "screening": self.screening,
             "customer": {
@@ -127,7 +137,15 @@ def findings_for(store: Store, request_id: str) -> Findings:
         warning,
         decided,
         entries,
+        text_issues(request),
+        _approval(store, request_id),
     )
+
+
+def _approval(store: Store, request_id: str) -> tuple[str, list[str]]:
+    from permittui.store.decisions import approval_preview  # the write path's module, for its rules only
+
+    return approval_preview(store, request_id)
 
 
 def _allow_list(

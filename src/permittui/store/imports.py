@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from permittui.domain import validate
+from permittui.domain import schedule_file, validate
 from permittui.domain.clock import now_iso
-from permittui.domain.models import Request
+from permittui.domain.models import EndUse, Request
 from permittui.domain.screening import MAX_INDEX_ENTRIES, index_entries
 from permittui.domain.screening_names import normalise
 from permittui.errors import InvalidFile, Problem
@@ -23,7 +23,7 @@ from permittui.formats import csl
 from permittui.formats.records import Document, Record, load_document, stream_records
 from permittui.store import derive
 from permittui.store.db import Store
-from permittui.store.rows import PRIORITY_RANK, customer_row, dumps, entry_row, request_content
+from permittui.store.rows import PRIORITY_RANK, customer_row, dumps, entry_row, metric_json, request_content
 
 
 @dataclass
@@ -96,16 +96,22 @@ def _audit_import(
 
 def import_schedule(store: Store, path: Path) -> ImportResult:
     doc = load_document(path, "entries")
-    schedule, problems = validate.schedule(doc)
+    metrics_doc = load_document(path, "metrics") if "metrics" in doc.header else None
+    with store.lock:
+        categories = tuple(r[0] for r in store.conn.execute("SELECT code FROM end_uses ORDER BY code"))
+    schedule, problems = schedule_file.schedule(doc, metrics_doc, categories)
     if problems or schedule is None:
         raise InvalidFile(problems)
     result = ImportResult("schedule")
+    metrics_text = dumps([metric_json(d) for d in schedule.metrics])
     with store.write() as conn:
         conn.execute(
-            "INSERT INTO schedules (version, id, status, effective_from, notes, imported_at) VALUES (?,?,?,?,?,?)"
+            "INSERT INTO schedules (version, id, status, effective_from, notes, imported_at, metrics)"
+            " VALUES (?,?,?,?,?,?,?)"
             " ON CONFLICT(version) DO UPDATE SET status = excluded.status, effective_from = excluded.effective_from,"
-            " notes = excluded.notes WHERE status != excluded.status OR notes != excluded.notes"
-            " OR effective_from IS NOT excluded.effective_from",
+            " notes = excluded.notes, metrics = excluded.metrics WHERE status != excluded.status"
+            " OR notes != excluded.notes OR effective_from IS NOT excluded.effective_from"
+            " OR metrics != excluded.metrics",
             (
                 schedule.version,
                 schedule.id,
@@ -113,11 +119,14 @@ def import_schedule(store: Store, path: Path) -> ImportResult:
                 schedule.effective_from,
                 dumps(list(schedule.notes)),
                 now_iso(),
+                metrics_text,
             ),
         )
+        metrics_changed = conn.execute("SELECT changes()").fetchone()[0] > 0
         columns = list(entry_row(schedule.entries[0], schedule.version))
         existing = {
-            r[0]: dict(zip(columns, r)) for r in conn.execute(f"SELECT {', '.join(columns)} FROM schedule_entries")
+            r[0]: dict(zip(columns, r, strict=True))
+            for r in conn.execute(f"SELECT {', '.join(columns)} FROM schedule_entries")
         }
         rows = [entry_row(e, schedule.version) for e in schedule.entries]
         _upsert(conn, "schedule_entries", rows, result, existing, "code")
@@ -142,10 +151,49 @@ def import_schedule(store: Store, path: Path) -> ImportResult:
                 )
             conn.executemany("DELETE FROM schedule_entries WHERE code = ?", [(c,) for c in dropped])
             result.changed += len(dropped)
-        if result.added or result.changed:
+        if result.added or result.changed or metrics_changed:
             conn.execute("INSERT OR REPLACE INTO meta VALUES ('schedule_version', ?)", (schedule.version,))
-            _audit_import(store, "schedule", path, result, {"version": schedule.version, "removed": dropped})
+            if not (result.added or result.changed):
+                result.changed = 1  # the metric definitions alone changed
+            _audit_import(
+                store,
+                "schedule",
+                path,
+                result,
+                {"version": schedule.version, "removed": dropped, "metrics": json.loads(metrics_text)},
+            )
+            # the metric definitions are part of the parsed schedule too (derive.load_entries)
+            conn.execute("INSERT OR REPLACE INTO meta VALUES ('schedule_revision', lower(hex(randomblob(8))))")
             derive.refresh(conn)
+    return result
+
+
+def import_end_uses(store: Store, path: Path) -> ImportResult:
+    """The end-use vocabulary; a code may be added or relabelled, never removed while requests declare it."""
+    doc = load_document(path, "end_uses")
+    items, problems = schedule_file.end_uses(doc)
+    if problems:
+        raise InvalidFile(problems)
+    result = ImportResult("end_uses")
+    columns = ["code", "label", "description", "red_line"]
+    with store.write() as conn:
+        existing = {
+            r[0]: dict(zip(columns, r, strict=True)) for r in conn.execute(f"SELECT {', '.join(columns)} FROM end_uses")
+        }
+        _upsert(conn, "end_uses", [{c: getattr(i, c) for c in columns} for i in items], result, existing, "code")
+        dropped = sorted(set(existing) - {i.code for i in items})
+        used = [
+            c
+            for c in dropped
+            if conn.execute("SELECT 1 FROM requests WHERE end_use_category = ? LIMIT 1", (c,)).fetchone()
+        ]
+        if used:
+            raise InvalidFile(
+                [Problem(str(path), None, "end_uses", f"{', '.join(used)} missing but requests declare them")]
+            )
+        conn.executemany("DELETE FROM end_uses WHERE code = ?", [(c,) for c in dropped])
+        result.changed += len(dropped)
+        _audit_import(store, "end_uses", path, result, {"removed": dropped})
     return result
 
 
@@ -256,7 +304,9 @@ def import_requests(store: Store, path: Path, doc: Document | None = None) -> Im
     with store.lock:
         codes = {r[0] for r in conn.execute("SELECT code FROM schedule_entries")}
         customers = {r[0] for r in conn.execute("SELECT id FROM customers")}
-    items, problems = validate.requests(doc, codes, customers)
+        defined = derive.load_metrics(conn)
+        vocabulary = {r[0]: EndUse(*r) for r in conn.execute("SELECT code, label, description, red_line FROM end_uses")}
+    items, problems = validate.requests(doc, codes, customers, defined, vocabulary)
     if problems:
         raise InvalidFile(problems)
     result = ImportResult("requests")

@@ -34,13 +34,40 @@ def entry_row(e: m.ScheduleEntry, version: str) -> dict[str, Any]:
         "validity_days": e.validity_days,
         "red_line_phrases": dumps(list(e.red_line_phrases)),
         "source": e.source,
+        "red_line": e.red_line,
     }
 
 
-def entry_from_row(r: sqlite3.Row | dict[str, Any]) -> m.ScheduleEntry:
+def metric_json(d: m.Metric) -> dict[str, Any]:
+    return {
+        "name": d.name,
+        "type": d.type,
+        "unit": d.unit,
+        "min": d.minimum,
+        "max": d.maximum,
+        "integer": d.integer,
+        "values": list(d.values),
+    }
+
+
+def metric_from_json(d: dict[str, Any]) -> m.Metric:
+    return m.Metric(
+        d["name"],
+        d["type"],
+        d["unit"],
+        d.get("min"),
+        d.get("max"),
+        bool(d.get("integer")),
+        tuple(d.get("values") or ()),
+    )
+
+
+def entry_from_row(r: sqlite3.Row | dict[str, Any], metrics: dict[str, m.Metric] | None = None) -> m.ScheduleEntry:
+    """An entry from its row; `metrics` (the schedule's definitions) are attached to its threshold."""
     threshold = None
     if r["metric"] is not None:
-        threshold = m.Threshold(r["metric"], r["operator"], json.loads(r["value"]), r["unit"])
+        definition = (metrics or {}).get(r["metric"])
+        threshold = m.Threshold(r["metric"], r["operator"], json.loads(r["value"]), r["unit"], definition)
     return m.ScheduleEntry(
         code=r["code"],
         category=r["category"],
@@ -54,6 +81,7 @@ def entry_from_row(r: sqlite3.Row | dict[str, Any]) -> m.ScheduleEntry:
         validity_days=r["validity_days"],
         red_line_phrases=tuple(json.loads(r["red_line_phrases"])),
         source=r["source"],
+        red_line=r["red_line"],
     )
 
 
@@ -74,7 +102,12 @@ def customer_from_row(r: sqlite3.Row | dict[str, Any]) -> m.Customer:
 
 
 def evaluations_json(evals: tuple[m.Evaluation, ...]) -> str:
-    return dumps([{"metric": e.metric, "value": e.value, "unit": e.unit} for e in evals])
+    return dumps(
+        [
+            {"metric": e.metric, "value": e.value, "unit": e.unit, **({"reported": e.reported} if e.reported else {})}
+            for e in evals
+        ]
+    )
 
 
 def request_content(r: m.Request) -> dict[str, Any]:
@@ -90,11 +123,14 @@ def request_content(r: m.Request) -> dict[str, Any]:
         "summary": r.summary,
         "submitted": r.submitted,
         "registered": r.registered_on,
+        "end_use_category": r.end_use_category,
     }
 
 
 def request_from_row(r: sqlite3.Row | dict[str, Any]) -> m.Request:
-    evals = tuple(m.Evaluation(e["metric"], e["value"], e.get("unit")) for e in json.loads(r["evaluations"]))
+    evals = tuple(
+        m.Evaluation(e["metric"], e["value"], e.get("unit"), e.get("reported")) for e in json.loads(r["evaluations"])
+    )
     return m.Request(
         id=r["id"],
         kind=r["kind"],
@@ -109,4 +145,5 @@ def request_from_row(r: sqlite3.Row | dict[str, Any]) -> m.Request:
         assignee=r["assignee"],
         priority=m.PRIORITIES[r["priority"]],
         registered=r["registered"],
+        end_use_category=r["end_use_category"],
     )

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import sqlite3
+from collections.abc import Callable
+
 V1 = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 
@@ -248,4 +251,32 @@ CREATE TRIGGER open_entries_update AFTER UPDATE OF status, due, entries ON reque
 """
 OPEN_ENTRIES_TRIGGERS = ("open_entries_insert", "open_entries_delete", "open_entries_update")
 
-MIGRATIONS: list[str] = [V1, V2, V3]
+# Typed metrics, declared end-use categories and the core red lines: the schedule's metric
+# definitions (JSON, one per metric), the core red line an entry carries, the end-use vocabulary,
+# and the category each request declares. An older file is filled by migrate_v4 below.
+V4 = """
+ALTER TABLE schedules ADD COLUMN metrics TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE schedule_entries ADD COLUMN red_line TEXT;
+ALTER TABLE requests ADD COLUMN end_use_category TEXT;
+CREATE TABLE end_uses (
+    code TEXT PRIMARY KEY,
+    label TEXT NOT NULL,
+    description TEXT NOT NULL DEFAULT '',
+    red_line TEXT
+);
+"""
+
+
+def migrate_v4(conn: sqlite3.Connection) -> None:
+    """Fill what V4 adds for a database made before it: the shipped end-use vocabulary; the
+    schedule in force's metrics, as its thresholds imply them; the core red line each prohibited
+    entry carries (by its evidence metric, its categories or its phrases); and the category a
+    request declared the old way, as an `end_use_category` evaluation."""
+    from permittui.store import upgrade
+
+    upgrade.fill_v4(conn)
+
+
+# A step is its SQL, or its SQL and then a function that fills what the SQL added.
+Migration = str | tuple[str, Callable[[sqlite3.Connection], None]]
+MIGRATIONS: list[Migration] = [V1, V2, V3, (V4, migrate_v4)]

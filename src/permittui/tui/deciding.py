@@ -75,6 +75,29 @@ def targets_title(verb: str, rows: list[QueueRow]) -> Text:
     return t
 
 
+def approval_notice(store: Any, rows: list[QueueRow]) -> Text | None:
+    """What the rules say of approving these, before the officer records it: refused (why), or
+    waits for a second officer (why). None when every one would simply be approved."""
+    from permittui.store.decisions import approval_preview
+
+    lines: list[tuple[str, str]] = []
+    for row in rows[:50]:
+        result, why = approval_preview(store, row.id)
+        if result == "refused":
+            lines.append((f"{row.id}: refused: {why[0]}", "bold"))
+        elif result == "countersign":
+            lines.append((f"{row.id}: needs a second officer: {'; '.join(why)}", ""))
+    if not lines:
+        return None
+    t = Text(end="")
+    for text, style in lines[:4]:
+        t.append(one_line(text, 300) + "\n", style=style or None)
+    if len(lines) > 4:
+        t.append(f"… and {len(lines) - 4} more")
+    t.rstrip()
+    return t
+
+
 class Deciding:
     """Mixed into the Queue pane (which provides store, vlist, refresh_data)."""
 
@@ -110,7 +133,14 @@ class Deciding:
         if outcome == "refer":
             known = recent_inspectors(self.store)
             inspector = known[0] if known else ""
-        dialog = _dialog(targets_title(LABELS[outcome], rows), items, note=note_template(outcome), inspector=inspector)
+        notice = approval_notice(self.store, rows) if outcome in ("approve", "approve-with-conditions") else None
+        dialog = _dialog(
+            targets_title(LABELS[outcome], rows),
+            items,
+            note=note_template(outcome),
+            inspector=inspector,
+            notice=notice,
+        )
         self.app.push_screen(dialog, lambda result: self._record(outcome, rows, result))
 
     def _record(self, outcome: str, rows: list[QueueRow], result: DialogResult | None) -> None:

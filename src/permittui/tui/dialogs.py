@@ -43,6 +43,7 @@ class DecisionDialog(ModalScreen[DialogResult | None]):
     DecisionDialog #items { height: auto; max-height: 12; margin: 1 0 0 0; text-wrap: nowrap;
                             text-overflow: ellipsis; }
     DecisionDialog #title { text-wrap: nowrap; text-overflow: ellipsis; }
+    DecisionDialog #notice { margin: 1 0 0 0; max-height: 6; }
     DecisionDialog #hint { color: $foreground 70%; margin: 1 0 0 0; }
     DecisionDialog Input { margin: 0; }
     DecisionDialog .label { margin: 1 0 0 0; }
@@ -58,9 +59,11 @@ class DecisionDialog(ModalScreen[DialogResult | None]):
         inspector: str | None = None,
         focus_note: bool = False,
         preselected: list[str] | None = None,
+        notice: Text | None = None,
     ) -> None:
         super().__init__()
         self.title_text = title
+        self.notice = notice  # what the rules say of this decision before it is recorded
         self.items = items
         self.selected: list[str] = list(preselected or [])
         self.page_no = 0
@@ -74,6 +77,8 @@ class DecisionDialog(ModalScreen[DialogResult | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
             yield Static(self.title_text, id="title")
+            if self.notice is not None:
+                yield Static(self.notice, id="notice")
             yield Items(self._items_text(), id="items")
             yield Static(self._hint(), id="hint")
             yield Static(Text(self.note_label), classes="label")

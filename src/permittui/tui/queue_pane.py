@@ -13,7 +13,15 @@ from textual.widgets import Static
 
 from permittui.domain.clock import today
 from permittui.domain.filter import DUE_SOON_DAYS, Filter
-from permittui.domain.flags import CAP, COUNTERSIGN, EXPIRED_GRANT, RED_LINE, SCREENING, SUSPENDED_CUSTOMER
+from permittui.domain.flags import (
+    CAP,
+    COUNTERSIGN,
+    EXPIRED_GRANT,
+    RED_LINE,
+    SCREENING,
+    SUSPENDED_CUSTOMER,
+    UNREADABLE,
+)
 from permittui.errors import PermitError
 from permittui.store.findings import findings_for
 from permittui.store.queue import QueueRow, QueueSource
@@ -52,13 +60,14 @@ def flag_letters(row: QueueRow) -> str:
             ("W", row.status == "awaiting_countersign"),
             ("X", bits & SUSPENDED_CUSTOMER),
             ("E", bits & EXPIRED_GRANT),
+            ("?", bits & UNREADABLE),
         )
     )
 
 
 def columns(width: int) -> tuple[int, int, int, int]:
     """Widths of id, customer, entries, kind for a given list width."""
-    fixed = 2 + 1 + 6 + 1 + 7 + 1 + 4  # mark, days, flags, status (+ gaps)
+    fixed = 2 + 1 + 6 + 1 + 8 + 1 + 4  # mark, days, flags, status (+ gaps)
     idw = 16 if width >= 100 else 14
     kindw = 8 if width >= 70 else 0
     entriesw = 16 if width >= 90 else (10 if width >= 70 else 0)
@@ -69,7 +78,7 @@ def columns(width: int) -> tuple[int, int, int, int]:
 def header_text(width: int) -> Text:
     idw, custw, entriesw, kindw = columns(width)
     s = "  " + fit("id", idw) + " " + (fit("kind", kindw) + " " if kindw else "") + fit("customer", custw) + " "
-    s += (fit("entries", entriesw) + " " if entriesw else "") + fit("flags", 7) + " stat " + fit("days", 6)
+    s += (fit("entries", entriesw) + " " if entriesw else "") + fit("flags", 8) + " stat " + fit("days", 6)
     return Text(s, style="bold", no_wrap=True, end="")
 
 
@@ -89,7 +98,7 @@ def render_queue_row(row: QueueRow, width: int, vlist: VirtualList, day: dt.date
     pieces: list[Piece] = [
         ("* ", BOLD) if row.id in vlist.marks else ("  ", None),
         (plain, None),
-        (fit(flag_letters(row), 7), vlist.style("alert") if row.flags & RED_LINE else None),
+        (fit(flag_letters(row), 8), vlist.style("alert") if row.flags & RED_LINE else None),
         (" " + fit(STATUS_SHORT.get(row.status, row.status[:4]), 4) + " ", None),
     ]
     if left < 0:

@@ -8,10 +8,10 @@ import operator as op
 import re
 from typing import Any
 
+from permittui.domain import core_red_lines, metrics
+from permittui.domain.metrics import END_USE_METRIC
 from permittui.domain.models import Evaluation, Record, Request, ScheduleEntry
 from permittui.domain.screening_names import fold
-
-END_USE_METRIC = "end_use_category"  # a declared category, not a measurement: never "missing"
 
 
 class Triggered(Record):
@@ -26,14 +26,44 @@ class Triggered(Record):
 
 
 class MetricNote(Record):
-    """An evaluation that could not be compared: a unit mismatch or a value of the wrong type."""
+    """What the rules could not compare. `blocking`: it could hide a crossed threshold, so no one
+    may approve until it is put right (fail closed)."""
 
     code: str
     metric: str
     problem: str
+    blocking: bool
 
-    def __init__(self, code: str, metric: str, problem: str) -> None:
+    def __init__(self, code: str, metric: str, problem: str, blocking: bool = True) -> None:
         self._init(locals())
+
+
+class TextNote(Record):
+    """Why an applicant's text cannot be read plainly (domain.matchform.inspect), and where."""
+
+    field: str
+    kind: str
+    message: str
+
+    def __init__(self, field: str, kind: str, message: str) -> None:
+        self._init(locals())
+
+
+APPLICANT_TEXT = ("end_use", "summary", "model")
+
+
+def text_issues(request: Request) -> list[TextNote]:
+    """The applicant's texts a rule reads, inspected: invisible characters, mixed scripts in a word,
+    look-alike letters. Any of them means one officer may not approve (lifecycle)."""
+    from permittui.domain.matchform import inspect
+
+    out = []
+    for name in APPLICANT_TEXT:
+        text = getattr(request, name) or ""
+        if text.isascii() and text.isprintable():
+            continue  # plain ASCII hides nothing: the common case costs one scan
+        out += [TextNote(name, i.kind, f"{name.replace('_', ' ')}: {i.message}") for i in inspect(text)]
+    return out
 
 
 class RedLine(Record):
@@ -44,31 +74,7 @@ class RedLine(Record):
         self._init(locals())
 
 
-_UNIT_ALIASES = {
-    "flop": "operations",
-    "flops": "operations",
-    "ops": "operations",
-    "operations": "operations",
-    "%": "percent",
-    "pct": "percent",
-    "fraction": "fraction",
-    "ratio": "x",
-    "x": "x",
-    "times": "x",
-    "h": "hours",
-    "hr": "hours",
-    "hours": "hours",
-}
-
-
 _OPS = {">": op.gt, ">=": op.ge, "<": op.lt, "<=": op.le, "==": op.eq, "!=": op.ne}
-
-
-def _unit(unit: str | None) -> str | None:
-    if unit is None:
-        return None
-    u = unit.strip().lower()
-    return _UNIT_ALIASES.get(u, u)
 
 
 def compare(value: Any, operator: str, threshold: Any) -> bool | None:
@@ -90,7 +96,10 @@ def compare(value: Any, operator: str, threshold: Any) -> bool | None:
             return value != threshold
         return None
     if isinstance(threshold, (int, float)) and isinstance(value, (int, float)):
-        a, b = float(value), float(threshold)
+        try:
+            a, b = float(value), float(threshold)
+        except OverflowError:
+            return None
     elif isinstance(threshold, str) and isinstance(value, str):
         a, b = value, threshold  # type: ignore[assignment]
         if operator not in ("==", "!="):
@@ -100,18 +109,14 @@ def compare(value: Any, operator: str, threshold: Any) -> bool | None:
     return _OPS[operator](a, b)
 
 
-def _fmt(v: Any) -> str:
-    if isinstance(v, float) and (abs(v) >= 1e6 or (v and abs(v) < 1e-3)):
-        return f"{v:.3g}"
-    return str(v).lower() if isinstance(v, bool) else str(v)
-
-
 def classify(request: Request, entries: dict[str, ScheduleEntry]) -> tuple[list[Triggered], list[MetricNote]]:
-    """Entries requested, plus (for any request carrying evaluations) thresholds crossed.
+    """Entries requested, plus thresholds crossed by the evaluations and the declared category.
 
-    What can't be compared is a note, never an exception: a requested code not on the schedule, a
-    result in another unit, a value of the wrong type, an evaluation no entry measures, and (for a
-    release) thresholds with no result at all.
+    What can't be compared is a note, never an exception, and a note that could hide a crossed
+    threshold blocks approval (`MetricNote.blocking`): a requested code not on the schedule, a
+    value of the wrong type, in an unknown or unconvertible unit, non-finite or out of range, an
+    evaluation no entry measures (a misspelt metric would dodge its threshold), a release with no
+    results at all. Thresholds a release reports no result for are a note that does not block.
     """
     triggered: dict[str, Triggered] = {}
     notes: list[MetricNote] = []
@@ -129,32 +134,40 @@ def classify(request: Request, entries: dict[str, ScheduleEntry]) -> tuple[list[
         if t is None:
             continue
         measured.add(t.metric)
-        result = results.get(t.metric)
+        if t.metric == END_USE_METRIC:
+            result = None if request.end_use_category is None else Evaluation(t.metric, request.end_use_category)
+            if result is None:
+                continue
+        else:
+            result = results.get(t.metric)
         if result is None:
-            if request.kind == "release" and t.metric != END_USE_METRIC:
+            if request.kind == "release":
                 if entry.code in request.entries:
-                    notes.append(MetricNote(entry.code, t.metric, "no evaluation result for this metric"))
+                    notes.append(MetricNote(entry.code, t.metric, "no evaluation result for this metric", False))
                 else:
                     not_evaluated.append(entry.code)
             continue
-        if result.unit is not None and _unit(result.unit) != _unit(t.unit):
-            notes.append(
-                MetricNote(
-                    entry.code, t.metric, f"reported in {result.unit!r}, threshold is in {t.unit!r}: not compared"
-                )
-            )
+        definition = metrics.definition(t)
+        try:
+            value, reported = metrics.read(definition, result.value, result.unit)
+        except metrics.ValueProblem as e:
+            notes.append(MetricNote(entry.code, t.metric, f"{e}: not compared, approval blocked"))
             continue
-        crossed = compare(result.value, t.operator, t.value)
+        reported = reported or result.reported
+        crossed = compare(value, t.operator, t.value)
         if crossed is None:
             notes.append(
                 MetricNote(
                     entry.code,
                     t.metric,
-                    f"value {_fmt(result.value)!r} can't be compared with {t.operator} {_fmt(t.value)}",
+                    f"value {metrics.fmt(result.value)!r} can't be compared with {t.operator} {metrics.fmt(t.value)}:"
+                    " approval blocked",
                 )
             )
         elif crossed:
-            reason = f"{t.metric} = {_fmt(result.value)} {t.operator} {_fmt(t.value)} {t.unit}"
+            reason = f"{t.metric} = {metrics.fmt(value)} {t.operator} {metrics.fmt(t.value)} {t.unit}"
+            if reported:
+                reason += f" (reported as {reported})"
             prev = triggered.get(entry.code)
             if prev is None or prev.reason == "requested":
                 triggered[entry.code] = Triggered(
@@ -162,7 +175,7 @@ def classify(request: Request, entries: dict[str, ScheduleEntry]) -> tuple[list[
                 )
     for metric in results:
         if metric not in measured:
-            notes.append(MetricNote("", metric, "no schedule entry measures this metric: not compared"))
+            notes.append(MetricNote("", metric, "no schedule entry measures this metric (misspelt?): approval blocked"))
     if request.kind == "release" and not request.evaluations:
         notes.append(MetricNote("", "", "a release request with no evaluation results: no threshold compared"))
     elif not_evaluated:
@@ -172,6 +185,7 @@ def classify(request: Request, entries: dict[str, ScheduleEntry]) -> tuple[list[
                 "",
                 f"no result reported for the thresholds of {len(not_evaluated)} other"
                 f" entries: {', '.join(sorted(not_evaluated))}",
+                False,
             )
         )
     return sorted(triggered.values(), key=lambda t: t.code), notes
@@ -195,8 +209,15 @@ def _words(text: str, hidden: str = "") -> str:
     return " " + " ".join(_WORD.findall(fold(text))) + " "
 
 
+def _phrase_found(phrase: str, texts: set[str]) -> bool:
+    words = _phrase(phrase)
+    return bool(words.strip()) and any(words in text for text in texts)
+
+
 def red_lines(request: Request, entries: dict[str, ScheduleEntry], triggered: list[Triggered]) -> list[RedLine]:
-    """Prohibited entries touched, and end uses that match a red line's phrases (from the schedule)."""
+    """Prohibited entries touched; end uses that match a red line's phrases (the schedule's, and the
+    core red lines' own, domain.core_red_lines); a declared category or an evaluation result that
+    is a core red line — whatever the schedule in force says."""
     hits: dict[str, RedLine] = {}
     for t in triggered:
         if t.trigger == "prohibited":
@@ -209,8 +230,24 @@ def red_lines(request: Request, entries: dict[str, ScheduleEntry], triggered: li
         if entry.code in hits:
             continue
         for phrase in entry.red_line_phrases:
-            words = _phrase(phrase)
-            if words.strip() and any(words in text for text in texts):
+            if _phrase_found(phrase, texts):
                 hits[entry.code] = RedLine(entry.code, f"declared end use matches the red line phrase {phrase!r}")
                 break
+    carried = core_red_lines.carriers(entries)
+    results = {e.metric: e.value for e in request.evaluations}
+    for line in core_red_lines.CORE_RED_LINES:
+        code = carried.get(line.id) or core_red_lines.pseudo_code(line)
+        if code in hits:
+            continue
+        reason = None
+        if request.end_use_category in line.categories:
+            reason = f"declared end-use category {request.end_use_category} is the core red line {line.title}"
+        for metric, value in line.evidence:
+            if reason is None and metric in results and results[metric] is value:
+                reason = f"{metric} = {str(value).lower()} is the core red line {line.title}"
+        for phrase in line.phrases:
+            if reason is None and _phrase_found(phrase, texts):
+                reason = f"declared end use matches the core red line phrase {phrase!r}"
+        if reason is not None:
+            hits[code] = RedLine(code, reason)
     return sorted(hits.values(), key=lambda r: r.code)

@@ -6,7 +6,7 @@ from collections.abc import Container
 
 from permittui.domain import flags as f
 from permittui.domain.models import Request, ScheduleEntry
-from permittui.domain.rules.classify import classify, red_lines
+from permittui.domain.rules.classify import classify, red_lines, text_issues
 from permittui.domain.rules.due import due_date
 
 
@@ -20,8 +20,10 @@ def queue_state(
     caps_full: Container[str] = frozenset(),
     expired_grant: bool = False,
 ) -> tuple[str, int]:
-    triggered, _ = classify(request, entries)
+    triggered, notes = classify(request, entries)
     bits = 0
+    if any(n.blocking for n in notes) or text_issues(request):
+        bits |= f.UNREADABLE
     if red_lines(request, entries, triggered):
         bits |= f.RED_LINE
     if screening_open:

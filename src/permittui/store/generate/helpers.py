@@ -59,7 +59,7 @@ def _value_near(rng: random.Random, threshold: Any, op: str, unit: str, mode: st
             v = int(t) + 1
         if mode == "below" and compare(v, op, t):
             v = int(t) - 1
-        return v
+        return min(v, 99) if unit == "percentile" else v  # a percentile ends at 100
     if abs(t) >= 1e6:
         v = float(f"{v:.2g}")
     elif unit == "fraction":

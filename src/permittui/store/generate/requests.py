@@ -13,6 +13,7 @@ from json.encoder import encode_basestring as _jstr  # what json.dumps(ensure_as
 from permittui.domain import flags as F
 from permittui.store.generate.helpers import _mix
 from permittui.store.generate.vocab import (
+    end_use_category,
     CHECKPOINTS,
     CONDITIONS_BY_CATEGORY,
     MODEL_VARIANTS,
@@ -220,6 +221,17 @@ class _RequestsMixin:
                     return gid
         return None
 
+    def _category(self, kind: str, tkey: int, end_use: str, entries: tuple[str, ...]) -> str | None:
+        """The end-use category an access request declares, once per text (tkey)."""
+        if kind != "access":
+            return None
+        found = self._categories.get(tkey)
+        if found is None:
+            found = self._categories[tkey] = end_use_category(
+                end_use, self.category.get(entries[0]) if entries else None
+            )
+        return found
+
     def _request(self, rid: str, day: int, rng: random.Random) -> None:
         """One request: its content, what the rules make of it, its decisions (planned into the day
         buckets) and its row as of today."""
@@ -372,6 +384,7 @@ class _RequestsMixin:
                 None if paused_since is None else days[paused_since - base],
                 paused,
                 days[upd_day - base] + self._times[upd_secs],
+                self._category(kind, tkey, end_use, entries),
             )
         )
         for c in entries:

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from permittui.domain import flags as F
+from permittui.domain import metrics
 from permittui.domain.models import Customer
 from permittui.domain.rules.classify import compare
 from permittui.paths import data_dir
@@ -33,7 +34,6 @@ from permittui.store.generate.vocab import (
     RED_LINE_CASES,
     RELEASE_END_USES,
     RELEASE_METRICS,
-    SAME_UNIT,
     STEMS,
     VAGUE_END_USES,
 )
@@ -95,6 +95,7 @@ class _SetupMixin:
         self._ruling_cache: dict[tuple, Any] = {}
         self._condition_options()
         self._entries_json: dict[tuple[str, ...], str] = {}
+        self._categories: dict[int, str] = {}  # text key -> the end-use category it declares
         self._jcache: dict[str, str] = {}
         self._mid_cache: dict[tuple, tuple[str, str]] = {}
         self._tail_cache: dict[tuple, tuple[str, str]] = {}
@@ -207,14 +208,15 @@ class _SetupMixin:
             )
 
     def _eval_item(self, metric: str, value: Any, unit: str | None) -> tuple[str, tuple[str, ...]]:
-        crossed = []
-        for x in self.by_metric[metric]:
-            t = x.threshold
-            if unit is not None and unit != t.unit and (unit, t.unit) not in SAME_UNIT:
-                continue  # another unit: the rules note it and do not compare
-            if compare(value, t.operator, t.value):
-                crossed.append(x.code)
-        return dumps({"metric": metric, "value": value, "unit": unit}), tuple(crossed)
+        """One result as an import stores it: read against its metric (converted to the metric's
+        unit, what was reported kept), and the entries it crosses."""
+        definition = metrics.definition(self.by_metric[metric][0].threshold)
+        read, reported = metrics.read(definition, value, unit)  # ODD_UNITS holds only what converts
+        crossed = [x.code for x in self.by_metric[metric] if compare(read, x.threshold.operator, x.threshold.value)]
+        item = {"metric": metric, "value": read, "unit": definition.unit if reported else unit}
+        if reported:
+            item["reported"] = reported
+        return dumps(item), tuple(crossed)
 
     # ── customers and screening ──
     def _customers(self) -> None:

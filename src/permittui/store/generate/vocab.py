@@ -519,15 +519,13 @@ CORE_METRICS = [
     "novice_end_to_end_uplift_ratio_vs_control",
     "ara_task_suite_success_rate",
 ]
-# Results sometimes reported in another unit: (metric, unit, convert). "operations" is the same
-# unit as FLOP to the rules, the others are not comparable and become metric notes.
+# Results sometimes reported in another unit: (metric, unit, convert). Each is one an import
+# converts (and records as reported): "operations" is FLOP, percent and minutes convert exactly.
 ODD_UNITS = [
     ("exploit_success_rate_professional_ctf", "percent", lambda v: round(v * 100)),
     ("task_time_horizon_at_50pct_success", "minutes", lambda v: int(round(v * 60))),
-    ("virology_troubleshooting_percentile_vs_experts", "fraction", lambda v: round(v / 100, 2)),
     ("cumulative_training_compute", "operations", lambda v: v),
 ]
-SAME_UNIT = {("operations", "FLOP")}
 MODEL_VARIANTS = ("", " Mini", " Pro", " Agent", " Code", " Vision")
 # Names of a model's checkpoint in a month (all different: a release's clearance is per model).
 CHECKPOINTS = [
@@ -616,3 +614,50 @@ WRITER_PROCESS_FROM = 20_000  # below this many requests the rows are written in
 BULK_TABLES = ("requests", "request_entries", "request_events", "decisions", "audit", "grants", "grant_changes")
 
 OPEN_STATUSES = frozenset(("pending", "info_requested", "referred", "awaiting_countersign"))
+
+
+# The end-use category an access request declares (data/end_uses.yaml), read off its end use by
+# the first keyword that fits, else from its first entry's schedule category. Deterministic, so
+# the demo's and the generator's other draws do not move.
+CATEGORY_KEYWORDS = (
+    (
+        ("penetration test", "red team", "red-team", "red teaming", "adversary emulation"),
+        "authorised_penetration_testing",
+    ),
+    (("vulnerab", "disclos", "bug bounty"), "vulnerability_disclosure"),
+    (("incident", "threat hunt", "forensic"), "incident_response"),
+    (("malware", "detection engineering", "reverse engineer"), "malware_analysis"),
+    (("fraud", "money laundering", "financial crime"), "fraud_and_financial_crime"),
+    (("law enforcement", "police", "warrant", "prosecut"), "law_enforcement_investigation"),
+    (("evaluation", "evals", "benchmark"), "safety_evaluation"),
+    (
+        ("vaccine", "biosecurity", "biodefen", "countermeasure", "outbreak", "surveillance of pathogens"),
+        "biosecurity_defence",
+    ),
+    (("clinical", "drug", "biomedical", "protein", "therapeut", "diagnos"), "biomedical_research"),
+    (("universit", "academic", "phd", "thesis"), "academic_research"),
+    (("grid", "infrastructure", "utility", "water", "substation", "pipeline"), "critical_infrastructure_protection"),
+    (("military", "armed forces", "ministry of defence", "defence ministry"), "military_non_weapon"),
+    (("weights", "distilled"), "weights_transfer"),
+    (("hosting", "serving", "inference api"), "model_hosting"),
+    (("accelerator", "cluster", "chips", "gpu", "datacentre", "data centre"), "compute_provision"),
+)
+CATEGORY_BY_SCHEDULE = {
+    "cyber": "defensive_security_research",
+    "bio_chem": "biomedical_research",
+    "autonomy": "safety_evaluation",
+    "surveillance": "public_sector_services",
+    "weights_compute": "model_hosting",
+}
+
+
+def end_use_category(end_use: str, schedule_category: str | None) -> str:
+    """The category an applicant with this end use declares; `schedule_category` is that of the
+    first entry requested."""
+    if end_use in VAGUE_END_USES:
+        return "other"
+    text = end_use.lower()
+    for words, code in CATEGORY_KEYWORDS:
+        if any(w in text for w in words):
+            return code
+    return CATEGORY_BY_SCHEDULE.get(schedule_category or "", "other")

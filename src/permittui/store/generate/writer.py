@@ -201,8 +201,8 @@ class _Sink:
 
 REQ_SQL = (
     "INSERT INTO requests (id, kind, customer_id, entries, end_use, model, evaluations, summary, submitted,"
-    " registered, status, assignee, priority, version, due, flags, paused_since, paused_days, updated_at)"
-    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+    " registered, status, assignee, priority, version, due, flags, paused_since, paused_days, updated_at,"
+    " end_use_category) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
 )
 ENTRY_SQL = "INSERT OR IGNORE INTO request_entries (request_id, code) VALUES (?, ?)"
 EVENT_SQL = "INSERT INTO request_events (request_id, at, event, detail) VALUES (?,?,?,?)"
