@@ -20,7 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from permittui.errors import InvalidFile, Problem
-from permittui.formats.records import decode, json_loads, read_bytes
+from permittui.formats.files import decode, read_bytes
+from permittui.formats.json_events import json_loads
 
 CSV_COLUMNS = (
     "_id",
