@@ -31,6 +31,7 @@ ANCHOR = dt.date(2026, 11, 22)
 DEFAULT_SEED = 20261122
 
 OFFICERS = ["m.okafor", "j.lindqvist", "a.sato", "r.dubois", "p.nair", "k.weber"]
+INSPECTORS = ["i.kovacs (AISI evaluations)", "n.brennan (cyber inspectorate)", "f.osei (biosecurity panel)"]
 
 HEADER = """\
 # SAMPLE DATA for permittui's demo: a HYPOTHETICAL licensing regime for frontier-AI capabilities.
@@ -1627,7 +1628,9 @@ class Demo:
                 row["evaluations"] = r["evaluations"]
             row["summary"] = r["summary"]
             row["submitted"] = day(-r["_submitted"])
-            row["status"] = r["status"]
+            # A referred request is imported pending and referred by a decision in history.yaml:
+            # an import cannot give the referral (inspector, due date) a referred status needs.
+            row["status"] = "pending" if r["status"] == "referred" else r["status"]
             if r.get("assignee"):
                 row["assignee"] = r["assignee"]
             row["priority"] = r["priority"]
@@ -1641,6 +1644,20 @@ class Demo:
                 row["conditions"] = d["conditions"]
             row.update(note=d["note"], officer=d["officer"], date=when)
             decisions.append(row)
+        for i, r in enumerate(r for r in sorted(self.requests, key=lambda r: r["id"]) if r["status"] == "referred"):
+            # Referred a few days ago, so each referral's window is still open on the anchor day.
+            when = max(day(-r["_submitted"] + 2), day(-(4 + 2 * i)))
+            decisions.append(
+                {
+                    "request": r["id"],
+                    "outcome": "refer",
+                    "reasons": ["SCHED-THRESHOLD"],
+                    "note": "Referred for the inspectorate's review of the evaluation evidence.",
+                    "officer": r.get("assignee") or OFFICERS[i % len(OFFICERS)],
+                    "inspector": INSPECTORS[i % len(INSPECTORS)],
+                    "date": min(when, day(-1)),
+                }
+            )
         decisions.sort(key=lambda x: (x["date"], x["request"]))
         grants = [{k: v for k, v in g.items() if not k.startswith("_")} for g in self.grants]
         return reqs_out, grants, decisions

@@ -32,7 +32,11 @@ def check_name(name: str, what: str = "officer name") -> str:
 
     name = name.strip()
     shown = one_line(name, 80)
-    if not name.isprintable() or any(i.kind == "invisible" for i in inspect(name)):
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:  # an argument's or variable's undecodable byte (surrogateescape)
+        raise BadInput(f"{what} {shown!r} has bytes that are not UTF-8; give --officer NAME") from None
+    if not name.isprintable() or one_line(name) != name or any(i.kind == "invisible" for i in inspect(name)):
         raise BadInput(f"{what} {shown!r} has control or invisible characters; type it plainly")
     if len(name) > MAX_NAME:
         raise BadInput(f"{what} is longer than {MAX_NAME} characters")

@@ -1,7 +1,12 @@
-"""The `permittui` command line (design §3). Exit 0 ok, 1 refused by the rules, 2 bad usage or input."""
+"""The `permittui` command line (design §3). Exit 0 ok, 1 refused by the rules, 2 bad usage or input.
+
+Every message goes out through cli.output, which sanitises it: nothing the data says reaches
+the terminal raw, and no failure is a traceback (PERMITTUI_DEBUG=1 shows one for a bug).
+"""
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -30,28 +35,30 @@ def parse(argv: Sequence[str]) -> argparse.Namespace:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from permittui.cli import output
+
     argv = sys.argv[1:] if argv is None else list(argv)
-    args = parse(argv)
+    output.robust_streams()
     try:
+        args = parse(argv)
         from permittui.cli import commands
 
         return commands.dispatch(args)
     except PermitError as e:
-        print(f"permittui: {e}", file=sys.stderr)
-        return e.exit_code
+        return output.fail(e)
     except OSError as e:  # e.g. -o into a folder that doesn't exist, a read-only file system
         if isinstance(e, BrokenPipeError):
             return 0
         where = f"{e.filename}: " if e.filename else ""
-        print(f"permittui: {where}{e.strerror or e}", file=sys.stderr)
-        return 2
+        return output.problem(f"{where}{e.strerror or e}", 2)
     except KeyboardInterrupt:
-        print("permittui: interrupted", file=sys.stderr)
-        return 130
+        return output.problem("interrupted", 130)
     except Exception as e:
         import sqlite3
 
         if isinstance(e, sqlite3.Error):  # locked past the busy timeout, disk full, corrupt file
-            print(f"permittui: database error: {e}", file=sys.stderr)
-            return 1
-        raise
+            return output.problem(f"database error: {e}", 1)
+        if os.environ.get("PERMITTUI_DEBUG"):
+            raise
+        # A bug, not the user's doing; still one line, never a traceback for the user.
+        return output.problem(f"internal error ({type(e).__name__}: {e}), a bug; PERMITTUI_DEBUG=1 shows where", 1)

@@ -6,8 +6,9 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from permittui.cli.output import say
 from permittui.errors import BadInput, Refused
-from permittui.identity import current_officer
+from permittui.identity import Officer, current_officer
 from permittui.paths import resolve_db
 
 if TYPE_CHECKING:
@@ -42,17 +43,31 @@ def _people(name: str):
     return run
 
 
+def officer_of(arg: str | None) -> Officer:
+    """--officer, else $PERMITTUI_OFFICER, else the login name: refused unless it is plain text
+    (identity.check_name; it is recorded on every decision and shown to every officer)."""
+    return current_officer(arg)
+
+
+def _file_arg(name: str) -> Path:
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        raise BadInput(f"{name!r}: the file name is not UTF-8 text; rename the file") from None
+    return Path(name)
+
+
 def _open(args: argparse.Namespace, read_only: bool = False):
     from permittui.store.db import open_store
 
-    return open_store(resolve_db(args.db), current_officer(args.officer), read_only=read_only)
+    return open_store(resolve_db(args.db), officer_of(args.officer), read_only=read_only)
 
 
 def cmd_init(args: argparse.Namespace) -> int:
     from permittui.store.db import init_store
 
     path = resolve_db(args.db)
-    officer = current_officer(args.officer)
+    officer = officer_of(args.officer)
     store = init_store(path, officer, strict_identity=args.strict_identity, group=args.group)
     try:
         _load_initial(store, args)
@@ -63,7 +78,7 @@ def cmd_init(args: argparse.Namespace) -> int:
             Path(str(path) + suffix).unlink(missing_ok=True)
         raise
     store.close()
-    print(f"created {path}")
+    say(f"created {path}")
     return 0
 
 
@@ -71,7 +86,7 @@ def _load_initial(store, args: argparse.Namespace) -> None:
     from permittui.store.demo import load_defaults, load_demo
 
     for line in (load_demo if args.demo else load_defaults)(store):
-        print(line)
+        say(line)
     if args.group:
         import grp
 
@@ -84,40 +99,48 @@ def _load_initial(store, args: argparse.Namespace) -> None:
 def cmd_import(args: argparse.Namespace) -> int:
     from permittui.store import imports
 
-    path = Path(args.file)
-    if not path.is_file():
-        raise BadInput(f"{path}: no such file")
+    path = _file_arg(args.file)
+    replace_all = getattr(args, "replace_all", False)
+    if replace_all and args.what != "screening":
+        raise BadInput("--replace-all goes with `import screening`")
     store = _open(args)
     try:
-        fn = {
-            "schedule": imports.import_schedule,
-            "customers": imports.import_customers,
-            "requests": imports.import_requests,
-            "screening": imports.import_screening,
-            "reasons": imports.import_reasons,
-            "conditions": imports.import_conditions,
-            "end-uses": imports.import_end_uses,
-        }[args.what]
-        print(fn(store, path))
+        if args.what == "screening":
+            result = imports.import_screening(store, path, replace_all=replace_all)
+        else:
+            fn = {
+                "schedule": imports.import_schedule,
+                "customers": imports.import_customers,
+                "requests": imports.import_requests,
+                "reasons": imports.import_reasons,
+                "conditions": imports.import_conditions,
+                "end-uses": imports.import_end_uses,
+            }[args.what]
+            result = fn(store, path)
+        say(result)
     finally:
         store.close()
     return 0
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    from permittui.cli.output import payload_stream
     from permittui.store.export import export
 
     store = _open(args, read_only=True)
     try:
         if args.output:
-            out_path = Path(args.output)
+            out_path = _file_arg(args.output)
             tmp = out_path.with_name(out_path.name + ".partial")
             with tmp.open("w", encoding="utf-8", newline="") as out:
                 n = export(store, args.what, args.format, out)
             tmp.replace(out_path)  # never leave a half-written export under the real name
-            print(f"{n} {args.what} written to {out_path}", file=sys.stderr)
+            say(f"{n} {args.what} written to {out_path}", err=True)
         else:
-            export(store, args.what, args.format, sys.stdout)
+            # Faithful to a file or a pipe; on a terminal, control characters are made visible.
+            out = payload_stream(sys.stdout)
+            export(store, args.what, args.format, out)
+            out.flush()
     finally:
         store.close()
     return 0
@@ -154,7 +177,7 @@ def cmd_decide(args: argparse.Namespace) -> int:
                 referral_days=args.referral_days,
                 override=args.override,
             )
-        print(result)
+        say(result)
     finally:
         store.close()
     return 0
@@ -167,7 +190,7 @@ def cmd_countersign(args: argparse.Namespace) -> int:
         raise BadInput("--send-back needs --note saying why")
     store = _open(args)
     try:
-        print(decisions.countersign(store, args.request_id, send_back=args.send_back, note=args.note))
+        say(decisions.countersign(store, args.request_id, send_back=args.send_back, note=args.note))
     finally:
         store.close()
     return 0
@@ -176,8 +199,8 @@ def cmd_countersign(args: argparse.Namespace) -> int:
 def cmd_screen(args: argparse.Namespace) -> int:
     import json
 
+    from permittui.cli.output import block
     from permittui.store import screening
-    from permittui.text import one_line
 
     if args.hits == bool(args.name):
         raise BadInput("give a NAME to screen, or --hits to list the customers' hits")
@@ -193,29 +216,27 @@ def cmd_screen(args: argparse.Namespace) -> int:
         store.close()
     if args.hits:
         if args.json:
-            print(json.dumps(hits, indent=2, ensure_ascii=True))
+            block(json.dumps(hits, indent=2, ensure_ascii=True))
         elif not hits:
-            print(f"no screening hits{' for ' + one_line(args.customer) if args.customer else ''}")
+            say(f"no screening hits{' for ' + args.customer if args.customer else ''}")
         for h in hits if not args.json else ():
             by = f" by {h['officer']} {h['at'][:16].replace('T', ' ')}" if h["officer"] and h["at"] else ""
             why = f": {h['reason']}" if h["reason"] else ""
-            print(
-                one_line(
-                    f"#{h['hit']:<5} {h['disposition']:9} {h['score']:5.1f}  {h['customer']} {h['party']}"
-                    f" ~ {h['listed_name']} [{h['entry_id']}, {h['list']}]"
-                    f"{' (delisted)' if h['delisted'] else ''}{by}{why}"
-                )
+            say(
+                f"#{h['hit']:<5} {h['disposition']:9} {h['score']:5.1f}  {h['customer']} {h['party']}"
+                f" ~ {h['listed_name']} [{h['entry_id']}, {h['list']}]"
+                f"{' (delisted)' if h['delisted'] else ''}{by}{why}"
             )
         return 0
     if args.json:
         # ensure_ascii: listed names are untrusted; nothing raw reaches the terminal.
-        print(json.dumps([m.__dict__ for m in matches], indent=2, ensure_ascii=True))
+        block(json.dumps([m.__dict__ for m in matches], indent=2, ensure_ascii=True))
     elif not matches:
-        print(one_line(f"no match for {args.name!r} on the restricted-party list"))
+        say(f"no match for {args.name!r} on the restricted-party list")
     else:
         for m in matches:
             note = f"  ({m.country_note})" if m.country_note else ""
-            print(one_line(f"{m.score:5.1f}  {m.listed_name}  [{m.entry_id}, {m.source}]{note}"))
+            say(f"{m.score:5.1f}  {m.listed_name}  [{m.entry_id}, {m.source}]{note}")
     return 0
 
 
@@ -231,7 +252,7 @@ def cmd_disposition(args: argparse.Namespace) -> int:
         said = screening.disposition(store, args.hit, args.outcome, args.reason, countersign=args.countersign)
     finally:
         store.close()
-    print(said)
+    say(said)
     return 0
 
 
@@ -242,7 +263,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
     try:
         if args.action == "checkpoint":
             seq, digest = audit.head(store.conn)
-            print(f"{seq}:{digest}")
+            say(f"{seq}:{digest}")
             return 0
         checkpoint = None
         if args.checkpoint:
@@ -255,17 +276,25 @@ def cmd_audit(args: argparse.Namespace) -> int:
         store.close()
     if not result.ok:
         raise Refused(f"audit chain broken: {result.problem}")
-    print(f"audit chain intact: {result.count} entries, head {result.head_seq}:{result.head_hash}")
+    say(f"audit chain intact: {result.count} entries, head {result.head_seq}:{result.head_hash}")
     return 0
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
+    from permittui.cli.output import CleanWriter
     from permittui.store.generate import generate
 
     if args.requests < 1:
         raise BadInput("--requests must be at least 1")
     path = resolve_db(args.db)
-    generate(path, args.requests, seed=args.seed, force=args.force, officer=current_officer(args.officer))
+    generate(
+        path,
+        args.requests,
+        seed=args.seed,
+        force=args.force,
+        officer=officer_of(args.officer),
+        out=CleanWriter(sys.stdout),
+    )
     return 0
 
 

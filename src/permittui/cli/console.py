@@ -7,7 +7,7 @@ import gc
 import tempfile
 from pathlib import Path
 
-from permittui.identity import current_officer
+from permittui.cli.commands import officer_of
 from permittui.paths import resolve_db
 
 
@@ -22,7 +22,7 @@ def demo_database(db_arg: str | None, officer_arg: str | None) -> Path:
             return path
     else:
         path = Path(tempfile.mkdtemp(prefix="permittui-demo-")) / "demo.db"
-    store = init_store(path, current_officer(officer_arg))
+    store = init_store(path, officer_of(officer_arg))
     try:
         for _ in load_demo(store):
             pass
@@ -39,4 +39,4 @@ def run_console(args: argparse.Namespace) -> int:
     gc.disable()
     from permittui.tui.app import run
 
-    return run(path, officer=current_officer(args.officer), theme=args.theme, read_only=args.read_only)
+    return run(path, officer=officer_of(args.officer), theme=args.theme, read_only=args.read_only)

@@ -51,7 +51,10 @@ class _Parser(argparse.ArgumentParser):
         super().__init__(*args, **kwargs)
 
     def error(self, message: str) -> None:  # one line, exit 2, as for every other bad usage
-        self.exit(2, f"permittui: {message} (see `{self.prog} --help`)\n")
+        from permittui.cli.output import say
+
+        say(f"permittui: {message} (see `{self.prog} --help`)", err=True)  # it quotes the arguments
+        self.exit(2)
 
 
 def _common(p: argparse.ArgumentParser, top: bool = False) -> None:
@@ -86,6 +89,11 @@ def _import(p: argparse.ArgumentParser) -> None:
         "what", choices=("schedule", "customers", "requests", "screening", "reasons", "conditions", "end-uses")
     )
     p.add_argument("file", metavar="FILE")
+    p.add_argument(
+        "--replace-all",
+        action="store_true",
+        help="screening: accept a list that is empty or would delist more than half of the entries",
+    )
 
 
 def _export(p: argparse.ArgumentParser) -> None:

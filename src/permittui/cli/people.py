@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING
 
+from permittui.cli.output import block, say
 from permittui.text import one_line
 
 if TYPE_CHECKING:
@@ -37,11 +38,11 @@ def cmd_officer(args: argparse.Namespace) -> int:
         if args.action == "list":
             items = officers.list_officers(store)
             if args.json:
-                print(json.dumps([o.as_dict() for o in items], ensure_ascii=True, indent=2))
+                block(json.dumps([o.as_dict() for o in items], ensure_ascii=True, indent=2))
             for o in [] if args.json else items:
                 state = "" if o.active else "  (disabled)"
                 account = f"  os:{one_line(o.os_account, 32)}" if o.os_account else ""
-                print(f"{one_line(o.id, 32):24} {one_line(o.name, 32):24} {','.join(o.roles)}{account}{state}")
+                say(f"{one_line(o.id, 32):24} {one_line(o.name, 32):24} {','.join(o.roles)}{account}{state}")
             return 0
         if args.action == "add":
             if not args.roles:
@@ -56,7 +57,7 @@ def cmd_officer(args: argparse.Namespace) -> int:
     finally:
         store.close()
     state = "active" if record.active else "disabled"
-    print(f"officer {one_line(record.id, 64)} ({one_line(record.name, 64)}): {','.join(record.roles)}, {state}")
+    say(f"officer {one_line(record.id, 64)} ({one_line(record.name, 64)}): {','.join(record.roles)}, {state}")
     return 0
 
 
@@ -72,5 +73,5 @@ def cmd_grant(args: argparse.Namespace) -> int:
         change = grants.change_grant(store, args.grant, args.action, args.reason)
     finally:
         store.close()
-    print(change)
+    say(change)
     return 0

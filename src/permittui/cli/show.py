@@ -6,9 +6,10 @@ import json
 import re
 from typing import Any, TextIO
 
+from permittui.cli.output import continued
 from permittui.store.db import Store
 from permittui.store.findings import findings_for
-from permittui.text import UNSAFE_CLASS, clean, has_unsafe
+from permittui.text import UNSAFE_CLASS, has_unsafe
 
 
 def request_dict(f) -> dict[str, Any]:
@@ -57,7 +58,9 @@ def show(store: Store, request_id: str, *, as_json: bool, out: TextIO) -> None:
         out.write(safe_json({"request": request_dict(f), "findings": f.as_dict(), "decisions": f.decisions}) + "\n")
         return
     r = f.request
-    w = lambda text="": out.write(clean(text) + "\n")  # noqa: E731 - applicants' text never reaches the tty raw
+    # Through the CLI's choke point: an applicant's newline continues under its label, it cannot
+    # start a line of its own.
+    w = lambda text="": out.write(continued(text, 11) + "\n")  # noqa: E731
     w(f"{r.id}  {r.kind}  {f.status.replace('_', ' ')}  (version {f.version}, priority {r.priority})")
     w(
         f"customer   {f.customer.name} [{f.customer.id}] {f.customer.country} {f.customer.sector}"

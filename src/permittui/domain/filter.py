@@ -24,7 +24,13 @@ from permittui.errors import BadInput
 
 FIELDS = ("status", "kind", "customer", "cap", "due", "flag", "id")
 DUE_SOON_DAYS = 7
-_DUE_RE = re.compile(r"^(<=|>=|<|>|=)?\s*(?:(-?\d+)d|(\d{4}-\d{2}-\d{2}))$")
+# Bounds on what a typed (or pasted) filter may ask, each refused with a notice: every term and
+# alternative is a condition on the query, and a day offset must stay a date.
+MAX_FILTER_CHARS = 1_000
+MAX_TERMS = 20
+MAX_ALTERNATIVES = 20
+MAX_DUE_DAYS = 36_500  # a hundred years either way
+_DUE_RE = re.compile(r"^(<=|>=|<|>|=)?\s*(?:([-+]?[0-9]{1,9})d|([0-9]{4}-[0-9]{2}-[0-9]{2}))$", re.ASCII)
 _STATUS_GROUPS = {"open": OPEN_STATUSES, "closed": CLOSED_STATUSES, "all": REQUEST_STATUSES}
 
 
@@ -80,20 +86,23 @@ class Filter:
 
 
 def _tokens(text: str) -> list[str]:
-    out, buf, quoted, started = [], "", False, False
+    out: list[str] = []
+    buf: list[str] = []
+    quoted = started = False
     for ch in text:
         if ch == '"':
             quoted, started = not quoted, True
         elif ch.isspace() and not quoted:
             if started:
-                out.append(buf)
-            buf, started = "", False
+                out.append("".join(buf))
+            buf, started = [], False
         else:
-            buf, started = buf + ch, True
+            buf.append(ch)
+            started = True
     if quoted:
         raise BadInput("filter: a double quote is not closed")
     if started:
-        out.append(buf)
+        out.append("".join(buf))
     return out
 
 
@@ -105,7 +114,7 @@ def _due(value: str) -> Due:
         return Due("<=", DUE_SOON_DAYS)
     m = _DUE_RE.match(v)
     if not m:
-        raise BadInput(f"filter: due:{value} — use e.g. due:<7d, due:>=30d, due:overdue or due:<2026-09-01")
+        raise BadInput(f"filter: due:{value[:40]} — use e.g. due:<7d, due:>=30d, due:overdue or due:<2026-09-01")
     op = m.group(1) or "<="
     if m.group(3):
         try:
@@ -113,7 +122,10 @@ def _due(value: str) -> Due:
         except ValueError:
             raise BadInput(f"filter: due:{value} — {m.group(3)} is not a date") from None
         return Due(op, date=m.group(3))
-    return Due(op, days=int(m.group(2)))
+    days = int(m.group(2))
+    if abs(days) > MAX_DUE_DAYS:
+        raise BadInput(f"filter: due:{value} — a day count of at most {MAX_DUE_DAYS} either way")
+    return Due(op, days=days)
 
 
 def _code_prefix(value: str) -> str:
@@ -143,6 +155,8 @@ def _term(token: str, context: str) -> Term:
     values = tuple(v.strip() for v in value.split(",") if v.strip())
     if not values:
         raise BadInput(f"filter: {name}: needs a value")
+    if len(values) > MAX_ALTERNATIVES:
+        raise BadInput(f"filter: {name}: more than {MAX_ALTERNATIVES} alternatives")
     if name == "status":
         values = tuple(v.lower() for v in values)
         for v in values:
@@ -175,7 +189,12 @@ def parse(text: str, context: str = "requests") -> Filter:
     """Parse a filter line; raises BadInput with a one-line message naming the bad term.
 
     With context="grants", `status:` takes grant statuses (active, suspended, revoked, expired)."""
-    return Filter(text.strip(), tuple(_term(t, context) for t in _tokens(text)))
+    if len(text) > MAX_FILTER_CHARS:
+        raise BadInput(f"filter: longer than {MAX_FILTER_CHARS} characters")
+    tokens = _tokens(text)
+    if len(tokens) > MAX_TERMS:
+        raise BadInput(f"filter: more than {MAX_TERMS} terms")
+    return Filter(text.strip(), tuple(_term(t, context) for t in tokens))
 
 
 def describe(f: Filter) -> str:

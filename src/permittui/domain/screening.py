@@ -29,6 +29,16 @@ COUNTRY_BONUS = 4.0  # listed country is the party's: corroboration
 COUNTRY_PENALTY = 6.0  # listed countries exclude the party's
 RATIO_SLACK = 25.0  # the token-set score may exceed the whole-key ratio by this much, no more
 MIN_FUZZY_TOKEN = 4  # shorter tokens must match exactly ("ao", "no", "1")
+# Bounds that keep a screen's cost flat whatever a name's length: a token's one-edit neighbours
+# and halves cost the square of its length, word pairs the square of the word count. Real
+# names' words are far shorter and fewer; a longer token still meets its exact equal, and
+# rapidfuzz still scores every candidate found.
+MAX_FUZZY_TOKEN = 32
+MAX_PAIRED_TOKENS = 12
+# The one-deletion index holds one entry per character of each distinct listed word (4 to 32
+# characters), ~200 bytes each: a list whose words would need more than this is refused at
+# import (index_entries), not indexed into gigabytes. A real list needs a few hundred thousand.
+MAX_INDEX_ENTRIES = 1_500_000
 
 
 @dataclass(frozen=True)
@@ -48,6 +58,12 @@ class Match:
     source: str
     score: float
     country_note: str
+
+
+def index_entries(keys: Iterable[str]) -> int:
+    """How many entries the Screener's one-deletion index would hold for these listed keys."""
+    words = {t for key in keys for t in key.split()}
+    return sum(len(t) for t in words if MIN_FUZZY_TOKEN <= len(t) <= MAX_FUZZY_TOKEN)
 
 
 def _deletions(token: str) -> Iterable[str]:
@@ -107,7 +123,7 @@ class Screener:
         self._postings = postings
         near: dict[str, list[str]] = {}  # a token minus one character -> the listed tokens
         for tok in postings:
-            if len(tok) >= MIN_FUZZY_TOKEN:
+            if MIN_FUZZY_TOKEN <= len(tok) <= MAX_FUZZY_TOKEN:
                 for d in _deletions(tok):
                     near.setdefault(d, []).append(tok)
         self._near = near
@@ -116,6 +132,8 @@ class Screener:
         """Listed tokens equal to this one, one edit from it, or its halves when both are listed."""
         postings, near = self._postings, self._near
         found = {tok} if tok in postings else set()
+        if len(tok) > MAX_FUZZY_TOKEN:
+            return found
         if len(tok) >= MIN_FUZZY_TOKEN:
             found.update(near.get(tok, ()))  # a listed token with one more character
             for d in _deletions(tok):
@@ -129,12 +147,13 @@ class Screener:
         return found
 
     def _candidates(self, key: str) -> list[int]:
-        toks = key.split()
+        toks = list(dict.fromkeys(key.split()))
         matched: set[str] = set()
         for tok in toks:
             matched |= self._tokens_near(tok)
-        for i, a in enumerate(toks):  # "hang tian" -> "hangtian"
-            for j, b in enumerate(toks):
+        paired = toks[:MAX_PAIRED_TOKENS]
+        for i, a in enumerate(paired):  # "hang tian" -> "hangtian"
+            for j, b in enumerate(paired):
                 if i != j and a + b in self._postings:
                     matched.add(a + b)
         out: set[int] = set()

@@ -216,6 +216,12 @@ def requests(
         if kind == "release" and f.raw("evaluations", False) is _MISSING and not entries:
             f.bad("evaluations", "a release request needs evaluation results or requested entries")
         status = f.choice("status", m.OPEN_STATUSES, default="pending")
+        if status in ("awaiting_countersign", "referred"):  # a status an import cannot give: say why
+            f.bad(
+                "status",
+                f"{status} needs a decision behind it (a countersign the decision it confirms, a referral"
+                " its inspector and due date), which an import cannot give; import it as pending and decide it",
+            )
         out.append(
             m.Request(
                 id=f.ident("id"),

@@ -1,4 +1,13 @@
-"""The Consolidated Screening List as published: its CSV (29 columns) or its JSON."""
+"""The Consolidated Screening List as published: its CSV (29 columns) or its JSON.
+
+A list comes from outside like any file, and its names are what screening indexes, so it has
+limits of its own (a name of 100,000 characters or 10,000 aliases is refused, not indexed):
+MAX_NAME_CHARS for the name and each alias, MAX_ALT_NAMES aliases, MAX_FIELD_CHARS for any other
+field (a JSON field as written), MAX_ID_CHARS for the id, MAX_LIST_NAMES for the whole list's
+names (the screener holds them all in memory); names and ids are one line (a name
+spanning lines is a quote left open). The JSON's structure is checked (formats.records'
+json_loads: depth, numbers, duplicate keys) and each field used must have its published type.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from permittui.errors import InvalidFile, Problem
-from permittui.formats.records import read_text
+from permittui.formats.files import decode, read_bytes
+from permittui.formats.json_events import json_loads
 
 CSV_COLUMNS = (
     "_id",
@@ -45,6 +55,12 @@ CSV_COLUMNS = (
     "ids",
 )
 REQUIRED = ("_id", "source", "name")
+MAX_NAME_CHARS = 1_000
+MAX_ALT_NAMES = 500
+MAX_FIELD_CHARS = 20_000  # as domain.validate.MAX_TEXT
+MAX_ID_CHARS = 200
+MAX_LIST_NAMES = 200_000  # names and aliases of the whole list (a real one has tens of thousands)
+MAX_PROBLEMS = 100  # kept to report; the rest are counted
 
 
 @dataclass(frozen=True)
@@ -67,11 +83,8 @@ class ListedParty:
 
 
 def _split_names(value: Any) -> tuple[str, ...]:
-    if isinstance(value, list):
-        parts = [str(v) for v in value]
-    else:
-        # The CSV packs aliases into one cell separated by ';' (Entity List rows also use '; and').
-        parts = str(value or "").split(";")
+    parts = list(value) if isinstance(value, list) else str(value or "").split(";")
+    # The CSV packs aliases into one cell separated by ';' (Entity List rows also use '; and').
     out = []
     for p in parts:
         p = p.strip()
@@ -118,11 +131,62 @@ def _text_list(value: Any) -> str:
     return str(value or "")
 
 
+class _Problems:
+    """The problems of one list: the first MAX_PROBLEMS kept, all of them counted."""
+
+    def __init__(self, name: str) -> None:
+        self.name, self.kept, self.count = name, [], 0
+
+    def add(self, line: int | None, field: str, message: str) -> None:
+        self.count += 1
+        if len(self.kept) < MAX_PROBLEMS:
+            self.kept.append(Problem(self.name, line, field, message))
+
+    def raise_any(self, parties: list[ListedParty] | None = None) -> None:
+        names = sum(1 + len(p.alt_names) for p in parties or ())
+        if names > MAX_LIST_NAMES:  # each is held in the screener's memory at every screen
+            self.add(None, "", f"the list holds {names} names with their aliases, more than {MAX_LIST_NAMES}")
+        if self.count:
+            raise InvalidFile(self.kept, self.count)
+
+
+def _check_names(name: str, alt_names: tuple[str, ...], add, where: str = "") -> bool:
+    """The limits on what screening indexes; False (with problems added) when one is broken."""
+    ok = True
+    if len(name) > MAX_NAME_CHARS:
+        add(f"{where}name", f"longer than {MAX_NAME_CHARS} characters")
+        ok = False
+    if len(alt_names) > MAX_ALT_NAMES:
+        add(f"{where}alt_names", f"more than {MAX_ALT_NAMES} names")
+        ok = False
+    long = next((a for a in alt_names if len(a) > MAX_NAME_CHARS), None)
+    if long is not None:
+        add(f"{where}alt_names", f"a name longer than {MAX_NAME_CHARS} characters")
+        ok = False
+    if any("\n" in a or "\r" in a for a in alt_names):
+        add(f"{where}alt_names", "a name spans lines (a quote left open?)")
+        ok = False
+    return ok
+
+
+# ── CSV ──────────────────────────────────────────────────────────────────────────────────
+
+
 def read_csv(path: Path) -> list[ListedParty]:
     name = str(path)
-    text = read_text(path).removeprefix("\ufeff")  # a byte-order mark, as spreadsheets save it
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    header = reader.fieldnames or []
+    return _parse_csv(name, decode(name, read_bytes(path)))
+
+
+def _parse_csv(name: str, text: str) -> list[ListedParty]:
+    nul = text.find("\x00")
+    if nul >= 0:
+        raise InvalidFile([Problem(name, text.count("\n", 0, nul) + 1, "", "a NUL byte: not a CSV text file")])
+    # strict: a quote left open is an error at the end of the file, not every later row read as one cell
+    reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
+    try:
+        header = reader.fieldnames or []
+    except csv.Error as e:
+        raise InvalidFile([Problem(name, 1, "", f"not valid CSV: {e}")]) from None
     missing = [c for c in REQUIRED if c not in header]
     if missing:
         # One problem per column, so each reads FILE:1: COLUMN: missing column.
@@ -138,93 +202,171 @@ def read_csv(path: Path) -> list[ListedParty]:
                 for col in missing
             ]
         )
-    problems: list[Problem] = []
+    problems = _Problems(name)
     parties: list[ListedParty] = []
     seen: dict[str, int] = {}
+    start = reader.line_num + 1  # the line the next row starts on
     try:
         for row in reader:
-            line = reader.line_num
+            line, end = start, reader.line_num
+            start = end + 1
+            before = problems.count
+
+            def add(field: str, message: str, line: int = line) -> None:
+                problems.add(line, field, message)
+
             if None in row:
-                problems.append(
-                    Problem(name, line, "", f"{len(header) + len(row[None])} cells, header has {len(header)}")
-                )
+                add("", f"{len(header) + len(row[None])} cells, header has {len(header)}")
                 continue
+            for col, value in row.items():
+                if value is not None and len(value) > (MAX_NAME_CHARS if col == "name" else MAX_FIELD_CHARS):
+                    limit = MAX_NAME_CHARS if col == "name" else MAX_FIELD_CHARS
+                    add(col or "", f"longer than {limit} characters")
             for col in REQUIRED:
-                if not (row.get(col) or "").strip():
-                    problems.append(Problem(name, line, col, "missing"))
-            if problems and problems[-1].line == line:
+                value = row.get(col) or ""
+                if not value.strip():
+                    add(col, "missing")
+                elif "\n" in value or "\r" in value:
+                    add(col, f"spans lines {line}-{end} (a quote left open on line {line}?)")
+            if problems.count > before:
                 continue
             pid = row["_id"].strip()
+            if len(pid) > MAX_ID_CHARS:
+                add("_id", f"longer than {MAX_ID_CHARS} characters")
+                continue
             if pid in seen:
-                problems.append(Problem(name, line, "_id", f"duplicate id {pid!r} (first on line {seen[pid]})"))
+                add("_id", f"duplicate id {pid!r} (first on line {seen[pid]})")
                 continue
             seen[pid] = line
-            parties.append(_party(row, _split_names(row.get("alt_names")), _countries_from_csv(row)))
+            alt_names = _split_names(row.get("alt_names"))
+            if not _check_names(row["name"].strip(), alt_names, add):
+                continue
+            parties.append(_party(row, alt_names, _countries_from_csv(row)))
     except csv.Error as e:
-        problems.append(Problem(name, reader.line_num, "", f"not valid CSV: {e}"))
-    if problems:
-        raise InvalidFile(problems)
+        if "end of data" in str(e):
+            problems.add(start, "", "a quoted cell opened on this line is never closed")
+        else:
+            problems.add(reader.line_num, "", f"not valid CSV: {e}")
+    problems.raise_any(parties)
     return parties
+
+
+# ── JSON ─────────────────────────────────────────────────────────────────────────────────
+
+_TEXT_FIELDS = ("_id", "source", "name", "entity_number", "type", "title")
+_TEXT_OR_LIST = ("programs", "license_policy", "remarks", "alt_names", "citizenships", "nationalities")
 
 
 def read_json(path: Path) -> list[ListedParty]:
     name = str(path)
-    text = read_text(path).removeprefix("\ufeff")
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as e:
-        raise InvalidFile([Problem(name, e.lineno, "", f"not valid JSON: {e.msg}")]) from None
-    except RecursionError:
-        raise InvalidFile([Problem(name, None, "", "not valid JSON: nested too deeply")]) from None
-    rows = data.get("results") if isinstance(data, dict) else data
+    return _parse_json(name, read_bytes(path))
+
+
+def _parse_json(name: str, data: bytes) -> list[ListedParty]:
+    data = data.removeprefix(b"\xef\xbb\xbf")
+    loaded = json_loads(name, data)
+    rows = loaded.get("results") if isinstance(loaded, dict) else loaded
     if not isinstance(rows, list):
         raise InvalidFile([Problem(name, 1, "results", 'expected the CSL JSON: {"results": [ ... ]} or a list')])
-    problems: list[Problem] = []
+    problems = _Problems(name)
     parties: list[ListedParty] = []
     seen: set[str] = set()
     for i, row in enumerate(rows):
         where = f"results[{i}]"
+        before = problems.count
+
+        def add(field: str, message: str, where: str = where) -> None:
+            problems.add(None, f"{where}.{field}" if field else where, message)
+
         if not isinstance(row, dict):
-            problems.append(Problem(name, None, where, "expected an object"))
+            add("", "expected an object")
             continue
         row = dict(row)
         if "_id" not in row and "id" in row:
             row["_id"] = row["id"]
-        bad = [c for c in REQUIRED if not str(row.get(c) or "").strip()]
-        if bad:
-            problems.append(Problem(name, None, f"{where}.{bad[0]}", "missing"))
+        _check_json_row(row, add)
+        if problems.count > before:
             continue
-        odd = [c for c in ("name", "source") if not isinstance(row[c], str)]
-        if odd:
-            problems.append(Problem(name, None, f"{where}.{odd[0]}", "expected text"))
-            continue
-        if not isinstance(row.get("alt_names", []), (list, str, type(None))):
-            problems.append(Problem(name, None, f"{where}.alt_names", "expected a list of names"))
-            continue
-        pid = str(row["_id"]).strip()
+        pid = row["_id"].strip()
         if pid in seen:
-            problems.append(Problem(name, None, f"{where}._id", f"duplicate id {pid!r}"))
+            add("_id", f"duplicate id {pid!r}")
             continue
         seen.add(pid)
+        alt_names = _split_names(row.get("alt_names"))
+        if not _check_names(row["name"].strip(), alt_names, add):
+            continue
         countries = []
         for addr in row.get("addresses") or []:
-            if isinstance(addr, dict) and isinstance(addr.get("country"), str) and len(addr["country"]) == 2:
+            if isinstance(addr.get("country"), str) and len(addr["country"]) == 2:
                 countries.append(addr["country"].upper())
         for key in ("citizenships", "nationalities"):
-            for c in row.get(key) or []:
-                if isinstance(c, str) and len(c) == 2:
+            value = row.get(key) or []
+            for c in [value] if isinstance(value, str) else value:
+                if len(c) == 2:
                     countries.append(c.upper())
-        parties.append(_party(row, _split_names(row.get("alt_names")), tuple(dict.fromkeys(countries))))
-    if problems:
-        raise InvalidFile(problems)
+        party = _party(row, alt_names, tuple(dict.fromkeys(countries)))
+        try:
+            party.raw.encode("utf-8")
+        except UnicodeEncodeError:  # "\\ud800" in the file: JSON reads it, it is no text
+            add("", "text with a lone surrogate is not valid Unicode")
+            continue
+        parties.append(party)
+    problems.raise_any(parties)
     return parties
 
 
+def _check_json_row(row: dict[str, Any], add) -> None:
+    """Each field screening reads has the type the published list gives it; every field is
+    held to MAX_FIELD_CHARS as written."""
+    for col in REQUIRED:
+        value = row.get(col)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            add(col, "missing")
+    for col in _TEXT_FIELDS:
+        value = row.get(col)
+        if value is not None and not isinstance(value, str):
+            add(col, f"expected text, got {_kind(value)}")
+        elif isinstance(value, str) and col in ("_id", "source", "name") and ("\n" in value or "\r" in value):
+            add(col, "must be one line")
+    if isinstance(row.get("_id"), str) and len(row["_id"].strip()) > MAX_ID_CHARS:
+        add("_id", f"longer than {MAX_ID_CHARS} characters")
+    for col in _TEXT_OR_LIST:
+        value = row.get(col)
+        if value is None or isinstance(value, str):
+            continue
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            add(col, f"expected text or a list of text, got {_kind(value)}")
+    addresses = row.get("addresses")
+    if addresses is not None and (
+        not isinstance(addresses, list)
+        or not all(isinstance(a, dict) and all(v is None or isinstance(v, str) for v in a.values()) for a in addresses)
+    ):
+        add("addresses", "expected a list of addresses (objects of text)")
+    for col, value in row.items():
+        if col == "name" or value is None or isinstance(value, (bool, int, float)):
+            continue
+        size = len(value) if isinstance(value, str) else len(json.dumps(value, ensure_ascii=False))
+        if size > MAX_FIELD_CHARS:
+            add(col, f"longer than {MAX_FIELD_CHARS} characters")
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, list):
+        odd = next((v for v in value if not isinstance(v, str)), None)
+        return f"a list holding {_kind(odd)}" if value and not isinstance(odd, str) else "a list"
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, (int, float)):
+        return "a number"
+    return {list: "a list", dict: "an object", str: "text"}.get(type(value), type(value).__name__)
+
+
 def read_list(path: Path) -> list[ListedParty]:
-    text_start = b""
-    if path.exists():
-        with path.open("rb") as f:
-            text_start = f.read(64).removeprefix(b"\xef\xbb\xbf").lstrip()
-    if path.suffix.lower() == ".json" or text_start[:1] in (b"{", b"["):
-        return read_json(path)
-    return read_csv(path)
+    """The list at `path`: JSON by its name or its first character, else CSV."""
+    name = str(path)
+    data = read_bytes(path)
+    if path.suffix.lower() == ".json" or data.removeprefix(b"\xef\xbb\xbf").lstrip()[:1] in (b"{", b"["):
+        return _parse_json(name, data)
+    return _parse_csv(name, decode(name, data))

@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -15,10 +16,11 @@ from typing import Any
 from permittui.domain import schedule_file, validate
 from permittui.domain.clock import now_iso
 from permittui.domain.models import EndUse, Request
+from permittui.domain.screening import MAX_INDEX_ENTRIES, index_entries
 from permittui.domain.screening_names import normalise
 from permittui.errors import InvalidFile, Problem
 from permittui.formats import csl
-from permittui.formats.records import Document, load_document
+from permittui.formats.records import Document, Record, load_document, stream_records
 from permittui.store import derive
 from permittui.store.db import Store
 from permittui.store.rows import PRIORITY_RANK, customer_row, dumps, entry_row, metric_json, request_content
@@ -36,7 +38,11 @@ class ImportResult:
 
 
 def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    digest = hashlib.sha256()
+    with path.open("rb") as f:  # in pieces: a 64 MB import file is not held twice
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def _upsert(
@@ -219,31 +225,74 @@ def import_conditions(store: Store, path: Path) -> ImportResult:
 # ── customers ────────────────────────────────────────────────────────────────────────────
 
 
+CUSTOMER_BATCH = 500  # records validated and written at a time; also the most ids in one IN (...)
+MAX_PROBLEMS = 100  # problems kept to report; the rest are counted
+
+
 def import_customers(store: Store, path: Path, doc: Document | None = None) -> ImportResult:
-    doc = doc or load_document(path, "customers")
-    items, problems = validate.customers(doc)
-    if problems:
-        raise InvalidFile(problems)
+    """Streamed: records are read, validated and written a batch at a time inside one
+    transaction, rolled back if any record has a problem, so half a million customers import
+    in bounded memory and a bad file still imports nothing."""
+    records: Iterable[Record] = doc.records if doc is not None else stream_records(path, "customers")
+    name = doc.path if doc is not None else str(path)
     result = ImportResult("customers")
     columns = ["id", "name", "aliases", "country", "sector", "vetting", "name_key"]
+    kept: list[Problem] = []
+    total = 0
+    first_line: dict[str, int] = {}  # every id so far: duplicates across batches
+    written: list[str] = []
     with store.write() as conn:
-        existing = {r[0]: dict(zip(columns, r)) for r in conn.execute(f"SELECT {', '.join(columns)} FROM customers")}
-        written = _upsert(conn, "customers", [customer_row(c) for c in items], result, existing, "id")
+        for batch in _batches(records, CUSTOMER_BATCH):
+            items, problems = validate.customers(Document(name, {}, {}, batch))
+            for c, rec in zip(items, batch, strict=True):
+                if c.id in first_line and not any(p.line == rec.line_of("id") for p in problems):
+                    problems.append(
+                        Problem(
+                            name, rec.line_of("id"), "id", f"duplicate id {c.id!r} (first on line {first_line[c.id]})"
+                        )
+                    )
+            for c, rec in zip(items, batch, strict=True):
+                first_line.setdefault(c.id, rec.line_of("id"))
+            total += len(problems)
+            kept += problems[: MAX_PROBLEMS - len(kept)]
+            if total:
+                continue  # read on, to report every problem of the file; nothing is written
+            ids = [c.id for c in items]
+            existing = {
+                r[0]: dict(zip(columns, r, strict=True))
+                for r in conn.execute(
+                    f"SELECT {', '.join(columns)} FROM customers WHERE id IN ({','.join('?' * len(ids))})", ids
+                )
+            }
+            written += _upsert(conn, "customers", [customer_row(c) for c in items], result, existing, "id")
+        if total:
+            raise InvalidFile(kept, total)
         if written:
             _audit_import(store, "customers", path, result)
             from permittui.store import screening  # rescreen only the parties that changed
 
             screening.rescreen_customers(store, written)
-            derive.refresh(
-                conn,
-                [
+            request_ids: list[str] = []
+            for chunk in _batches(written, CUSTOMER_BATCH):
+                request_ids += [
                     r[0]
                     for r in conn.execute(
-                        f"SELECT id FROM requests WHERE customer_id IN ({','.join('?' * len(written))})", written
+                        f"SELECT id FROM requests WHERE customer_id IN ({','.join('?' * len(chunk))})", chunk
                     )
-                ],
-            )
+                ]
+            derive.refresh(conn, request_ids)
     return result
+
+
+def _batches(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    batch: list[Any] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 # ── requests ─────────────────────────────────────────────────────────────────────────────
@@ -320,13 +369,42 @@ def insert_requests(conn: sqlite3.Connection, items: list[Request], at: str | No
 # ── screening list ───────────────────────────────────────────────────────────────────────
 
 
-def import_screening(store: Store, path: Path) -> ImportResult:
+def import_screening(store: Store, path: Path, *, replace_all: bool = False) -> ImportResult:
+    """A full list replaces the last one. A list with no rows, or one that would delist more
+    than half of the entries in force, is refused unless replace_all: a truncated download or
+    the wrong file must not silently empty the register."""
     parties = csl.read_list(path)
+    names = {p.id: [(n, normalise(n)) for n in dict.fromkeys((p.name, *p.alt_names))] for p in parties}
+    entries = index_entries(norm for listed in names.values() for _, norm in listed)
+    if entries > MAX_INDEX_ENTRIES:
+        raise InvalidFile(
+            [
+                Problem(
+                    str(path),
+                    None,
+                    "",
+                    f"the list's names hold too many distinct words to screen against ({entries} index entries,"
+                    f" at most {MAX_INDEX_ENTRIES})",
+                )
+            ]
+        )
     result = ImportResult("screening")
     at = now_iso()
     with store.write() as conn:
+        in_force = {r[0] for r in conn.execute("SELECT id FROM screening_entries WHERE delisted IS NULL")}
+        newly_gone = sorted(in_force - {p.id for p in parties})
+        if not replace_all:
+            why = None
+            if not parties:
+                why = f"the list has no rows: importing it would delist all {len(in_force)} entries in force"
+            elif len(newly_gone) * 2 > len(in_force):
+                why = (
+                    f"the list would delist {len(newly_gone)} of the {len(in_force)} entries in force, more than"
+                    " half (a truncated or wrong file?)"
+                )
+            if why:
+                raise InvalidFile([Problem(str(path), None, "", f"{why}; give --replace-all if that is meant")])
         existing = {r[0]: r[1] for r in conn.execute("SELECT id, content_hash FROM screening_entries")}
-        changed_ids = []
         for p in parties:
             digest = p.content_hash
             old = existing.get(p.id)
@@ -368,20 +446,13 @@ def import_screening(store: Store, path: Path) -> ImportResult:
                 result.changed += 1
             conn.executemany(
                 "INSERT INTO screening_names (entry_id, name, norm) VALUES (?, ?, ?)",
-                [(p.id, n, normalise(n)) for n in dict.fromkeys((p.name, *p.alt_names))],
+                [(p.id, n, norm) for n, norm in names[p.id]],
             )
-            changed_ids.append(p.id)
         # The list has no deltas: an entry missing from a new full list has been delisted.
-        gone = set(existing) - {p.id for p in parties}
-        newly_gone = [
-            g
-            for g in gone
-            if conn.execute("SELECT 1 FROM screening_entries WHERE id = ? AND delisted IS NULL", (g,)).fetchone()
-        ]
         conn.executemany("UPDATE screening_entries SET delisted = ? WHERE id = ?", [(at, g) for g in newly_gone])
         result.changed += len(newly_gone)
         if result.added or result.changed:
-            _audit_import(store, "screening", path, result, {"delisted": sorted(newly_gone)[:1000]})
+            _audit_import(store, "screening", path, result, {"delisted": newly_gone[:1000]})
             from permittui.store import screening
 
             screening.rescreen_all(store)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from typing import Any
 
 from permittui.domain.clock import now_iso
@@ -35,79 +36,96 @@ def rescreen_customers(store: Store, customer_ids: list[str], screener: Screener
     """Screen these customers; record new hits and re-flag cleared ones whose entry changed.
     Runs inside the caller's write transaction. Returns the number of hits newly flagged."""
     screener = screener or load_screener(store)
+    if not len(screener):  # nothing listed: no hit to find (the ids may be half a million)
+        return 0
     conn = store.conn
     flagged = 0
-    for cid in customer_ids:
-        row = conn.execute("SELECT name, aliases, country FROM customers WHERE id = ?", (cid,)).fetchone()
-        if row is None:
-            continue
-        names = [row[0], *json.loads(row[1])]
-        for match in screener.screen(names, row[2]):
-            digest = conn.execute(
-                "SELECT content_hash FROM screening_entries WHERE id = ?", (match.entry_id,)
-            ).fetchone()[0]
-            old = conn.execute(
-                "SELECT id, disposition, entry_hash, reason, officer, at FROM screening_hits"
-                " WHERE customer_id = ? AND entry_id = ?",
-                (cid, match.entry_id),
-            ).fetchone()
-            if old is None:
+    for chunk in _chunks(customer_ids):
+        rows = {
+            r[0]: r[1:]
+            for r in conn.execute(
+                f"SELECT id, name, aliases, country FROM customers WHERE id IN ({','.join('?' * len(chunk))})", chunk
+            )
+        }
+        for cid in chunk:
+            if cid in rows:
+                flagged += _rescreen_one(store, screener, cid, *rows[cid])
+    return flagged
+
+
+def _chunks(ids: list[str], size: int = 500) -> Iterator[list[str]]:
+    for i in range(0, len(ids), size):
+        yield ids[i : i + size]
+
+
+def _rescreen_one(store: Store, screener: Screener, cid: str, name: str, aliases: str, country: str) -> int:
+    conn = store.conn
+    flagged = 0
+    names = [name, *json.loads(aliases)]
+    for match in screener.screen(names, country):
+        digest = conn.execute("SELECT content_hash FROM screening_entries WHERE id = ?", (match.entry_id,)).fetchone()[
+            0
+        ]
+        old = conn.execute(
+            "SELECT id, disposition, entry_hash, reason, officer, at FROM screening_hits"
+            " WHERE customer_id = ? AND entry_id = ?",
+            (cid, match.entry_id),
+        ).fetchone()
+        if old is None:
+            conn.execute(
+                "INSERT INTO screening_hits (customer_id, entry_id, party_name, listed_name, score,"
+                " entry_hash) VALUES (?,?,?,?,?,?)",
+                (cid, match.entry_id, match.party_name, match.listed_name, match.score, digest),
+            )
+            store.audit(
+                "screening.hit",
+                cid,
+                {
+                    "entry": match.entry_id,
+                    "listed_name": match.listed_name,
+                    "party_name": match.party_name,
+                    "score": match.score,
+                },
+            )
+            flagged += 1
+        elif old[2] != digest:
+            # The list entry changed since it was dispositioned: the old clearance no longer holds.
+            # The hit reads open again, saying which clearance lapsed (the audit chain keeps it too).
+            if old[1] == "cleared":
+                lapsed = (
+                    f"re-opened: the list entry changed after {old[4] or 'an officer'} cleared it"
+                    f"{' on ' + old[5][:10] if old[5] else ''} ({old[3]})"
+                )
                 conn.execute(
-                    "INSERT INTO screening_hits (customer_id, entry_id, party_name, listed_name, score,"
-                    " entry_hash) VALUES (?,?,?,?,?,?)",
-                    (cid, match.entry_id, match.party_name, match.listed_name, match.score, digest),
+                    "UPDATE screening_hits SET entry_hash = ?, score = ?, listed_name = ?,"
+                    " party_name = ?, disposition = 'open', reason = ?, officer = NULL, at = NULL"
+                    " WHERE id = ?",
+                    (digest, match.score, match.listed_name, match.party_name, lapsed, old[0]),
                 )
                 store.audit(
-                    "screening.hit",
+                    "screening.reflag",
                     cid,
                     {
+                        "hit": old[0],
                         "entry": match.entry_id,
-                        "listed_name": match.listed_name,
-                        "party_name": match.party_name,
-                        "score": match.score,
+                        "why": "list entry changed",
+                        "cleared_reason": old[3],
+                        "cleared_by": old[4],
+                        "cleared_at": old[5],
                     },
                 )
                 flagged += 1
-            elif old[2] != digest:
-                # The list entry changed since it was dispositioned: the old clearance no longer holds.
-                # The hit reads open again, saying which clearance lapsed (the audit chain keeps it too).
-                if old[1] == "cleared":
-                    lapsed = (
-                        f"re-opened: the list entry changed after {old[4] or 'an officer'} cleared it"
-                        f"{' on ' + old[5][:10] if old[5] else ''} ({old[3]})"
-                    )
-                    conn.execute(
-                        "UPDATE screening_hits SET entry_hash = ?, score = ?, listed_name = ?,"
-                        " party_name = ?, disposition = 'open', reason = ?, officer = NULL, at = NULL"
-                        " WHERE id = ?",
-                        (digest, match.score, match.listed_name, match.party_name, lapsed, old[0]),
-                    )
-                    store.audit(
-                        "screening.reflag",
-                        cid,
-                        {
-                            "hit": old[0],
-                            "entry": match.entry_id,
-                            "why": "list entry changed",
-                            "cleared_reason": old[3],
-                            "cleared_by": old[4],
-                            "cleared_at": old[5],
-                        },
-                    )
-                    flagged += 1
-                else:
-                    conn.execute(
-                        "UPDATE screening_hits SET entry_hash = ?, score = ?, listed_name = ?,"
-                        " party_name = ? WHERE id = ?",
-                        (digest, match.score, match.listed_name, match.party_name, old[0]),
-                    )
+            else:
+                conn.execute(
+                    "UPDATE screening_hits SET entry_hash = ?, score = ?, listed_name = ?, party_name = ? WHERE id = ?",
+                    (digest, match.score, match.listed_name, match.party_name, old[0]),
+                )
     return flagged
 
 
 def rescreen_all(store: Store) -> int:
-    screener = load_screener(store)
     ids = [r[0] for r in store.conn.execute("SELECT id FROM customers ORDER BY id")]
-    return rescreen_customers(store, ids, screener)
+    return rescreen_customers(store, ids, load_screener(store)) if ids else 0
 
 
 def disposition(store: Store, hit_id: int, outcome: str | None, reason: str, *, countersign: bool = False) -> str:

@@ -290,11 +290,12 @@ def run(path: Path, officer: Officer, theme: str | None = None, read_only: bool 
         # The WAL is checkpointed on a thread: a checkpoint inside a decision's commit took 5-10 ms.
         store = open_store(Path(path), officer, read_only=read_only, background_checkpoint=True)
     except PermitError as e:
-        print(f"permittui: {e}", file=sys.stderr)
+        for i, text in enumerate(e.lines()):  # sanitised: the message quotes the path
+            print(("permittui: " if i == 0 else "") + text, file=sys.stderr)
         return e.exit_code
     try:
         app = PermitApp(store, theme=theme)
         app.run()
     finally:
         store.close()
-    return 0
+    return app.return_code or 0  # a crash inside the app is not reported as success

@@ -13,6 +13,7 @@ variables through.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 from textual.theme import Theme
@@ -34,30 +35,68 @@ COLOUR_KEYS = (
 )
 DEFAULT_THEME = "permittui-dark"
 MONO_THEME = "permittui-mono"
+MAX_THEME_BYTES = 64 * 1024
+# A theme's name becomes a CSS class (-theme-NAME): letters, digits, '_' and '-', a letter first.
+THEME_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_-]{0,63}", re.ASCII)
+# A colour or CSS variable value: a colour name, #hex, rgb(...)/hsl(...) with %, a style word;
+# nothing that could close or open a CSS rule, and nothing a terminal would act on.
+_CSS_VALUE = re.compile(r"[A-Za-z0-9_#%.,()+ $-]{1,64}", re.ASCII)
+_CSS_VARIABLE = re.compile(r"[a-z][a-z0-9-]{0,63}", re.ASCII)
 
 
 def theme_from_yaml(path: Path) -> Theme:
-    import yaml
+    """A user's theme file, read by formats.records' bounded reader (no aliases, no deep nesting,
+    a size limit); anything wrong in it is a ValueError (a notice), never a crash."""
+    from permittui.errors import PermitError
+    from permittui.formats.records import load_data
 
-    return theme_from_data(yaml.safe_load(path.read_text(encoding="utf-8")), str(path))
+    try:
+        data = load_data(path, MAX_THEME_BYTES)
+    except PermitError as e:
+        raise ValueError(e.lines()[0]) from None
+    return theme_from_data(data, str(path))
 
 
 def theme_from_data(data: object, where: str) -> Theme:
+    """A Theme from parsed data, every value checked: the name is a CSS identifier, colours
+    parse as colours, variables are names and plain values, dark/ansi are true or false."""
+    from textual.color import Color, ColorParseError
+
     if not isinstance(data, dict) or not data.get("name"):
         raise ValueError(f"{where}: a theme needs at least `name` and `colours.primary`")
+    name = data["name"]
+    if not isinstance(name, str) or not THEME_NAME.fullmatch(name):
+        raise ValueError(f"{where}: name: {name!r:.60} is not a theme name (letters, digits, _ and -, a letter first)")
     colours = data.get("colours") or data.get("colors") or {}
     if not isinstance(colours, dict) or "primary" not in colours:
         raise ValueError(f"{where}: colours.primary is required")
     unknown = set(colours) - set(COLOUR_KEYS)
     if unknown:
-        raise ValueError(f"{where}: unknown colour key(s) {', '.join(sorted(unknown))}")
-    variables = {str(k): str(v) for k, v in (data.get("variables") or {}).items()}
+        raise ValueError(f"{where}: unknown colour key(s) {', '.join(sorted(repr(k)[:40] for k in unknown))}")
+    for key, value in colours.items():
+        try:
+            if not isinstance(value, str) or not _CSS_VALUE.fullmatch(value):
+                raise ColorParseError("not a colour")
+            Color.parse(value)
+        except ColorParseError:
+            raise ValueError(f"{where}: colours.{key}: {value!r:.60} is not a colour") from None
+    variables = data.get("variables") or {}
+    if not isinstance(variables, dict):
+        raise ValueError(f"{where}: variables: expected name: value pairs")
+    for key, value in variables.items():
+        if not isinstance(key, str) or not _CSS_VARIABLE.fullmatch(key):
+            raise ValueError(f"{where}: variables: {key!r:.60} is not a variable name")
+        if isinstance(value, bool) or not isinstance(value, (str, int, float)) or not _CSS_VALUE.fullmatch(str(value)):
+            raise ValueError(f"{where}: variables.{key}: {value!r:.60} is not a plain value")
+    for flag in ("dark", "ansi"):
+        if not isinstance(data.get(flag, False), bool):
+            raise ValueError(f"{where}: {flag}: expected true or false")
     return Theme(
-        name=str(data["name"]),
-        dark=bool(data.get("dark", True)),
-        ansi=bool(data.get("ansi", False)),
-        variables=variables,
-        **{k: str(v) for k, v in colours.items()},
+        name=name,
+        dark=data.get("dark", True),
+        ansi=data.get("ansi", False),
+        variables={k: str(v) for k, v in variables.items()},
+        **colours,
     )
 
 
@@ -106,12 +145,16 @@ def load_theme(name: str, extra_dir: Path | None = None) -> Theme | None:
     from permittui.tui.theme_data import BUILTIN
 
     found: Theme | None = theme_from_data(BUILTIN[name], name) if name in BUILTIN else None
+    if not THEME_NAME.fullmatch(name):  # --theme with something no theme can be called
+        return found
     shipped = themes_dir()
     for path in _theme_files(extra_dir):
         if path.parent == shipped:
             continue
         try:
-            if name not in path.read_text(encoding="utf-8"):
+            from permittui.formats.records import read_bytes  # a regular file, and a small one
+
+            if name.encode() not in read_bytes(path, MAX_THEME_BYTES):
                 continue
             theme = theme_from_yaml(path)
         except Exception:  # load_themes reports it
