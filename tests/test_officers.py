@@ -191,3 +191,84 @@ def test_a_schema_4_database_migrates_its_officers(tmp_path, db_path, cli):
     # bob decided before the upgrade: a look-alike of him still cannot countersign it
     assert cli("countersign", "R-3", db=db_path, officer="BОB").returncode == 1  # Cyrillic О
     assert cli("countersign", "R-3", db=db_path, officer="opener").returncode == 0
+
+
+OFFICERS_FILE = """\
+officers:
+  - name: erin
+    roles: [officer, senior]
+    os_account: erin
+  - name: frank
+    roles: [inspector]
+  - name: carol
+    roles: [officer]
+"""
+
+
+def test_an_officers_file_registers_and_changes_roles_all_or_nothing(db_path, tmp_path, cli):
+    path = tmp_path / "officers.yaml"
+    path.write_text(OFFICERS_FILE)
+    r = cli("import", "officers", str(path), db=db_path, officer="alice")
+    assert r.returncode == 0 and "2 added, 1 changed" in r.stdout, r.stderr
+    roles = {o["id"]: o["roles"] for o in json.loads(cli("officer", "list", "--json", db=db_path).stdout)}
+    assert roles["erin"] == ["officer", "senior"] and roles["frank"] == ["inspector"] and roles["carol"] == ["officer"]
+    r = cli("import", "officers", str(path), db=db_path, officer="alice")
+    assert "0 added, 0 changed, 3 unchanged" in r.stdout
+    r = cli("audit", "verify", db=db_path)
+    assert r.returncode == 0, r.stdout
+
+
+@pytest.mark.parametrize(
+    "text,where",
+    [
+        ("officers:\n  - name: gina\n    roles: [officer, boss]\n", ":3: roles: unknown role boss"),
+        ("officers:\n  - name: gina\n    roles: []\n", ":3: roles: must list at least one"),
+        ('officers:\n  - name: "gi\\u200bna"\n    roles: [officer]\n', ":2: name: name"),
+        ('officers:\n  - name: "gina\\e[0m"\n    roles: [officer]\n', ":2: name: name"),
+        (
+            "officers:\n  - name: gina\n    roles: [officer]\n  - name: ＧＩＮＡ\n    roles: [senior]\n",
+            ":4: name: duplicate",
+        ),
+        ("officers:\n  - name: gina\n    role: [officer]\n", ":3: role: unknown field"),
+    ],
+)
+def test_a_bad_officers_file_names_line_and_field_and_registers_nobody(db_path, tmp_path, cli, text, where):
+    path = tmp_path / "officers.yaml"
+    path.write_text(text, encoding="utf-8")
+    before = table_dump(db_path)
+    r = cli("import", "officers", str(path), db=db_path, officer="alice")
+    assert r.returncode == 2 and where in r.stderr, r.stderr
+    assert "\x1b" not in r.stderr and "\u200b" not in r.stderr
+    assert table_dump(db_path) == before
+
+
+def test_only_an_admin_imports_officers_and_no_file_leaves_the_desk_without_one(db_path, tmp_path, cli):
+    path = tmp_path / "officers.yaml"
+    path.write_text(OFFICERS_FILE)
+    r = cli("import", "officers", str(path), db=db_path, officer="bob")
+    assert r.returncode == 1 and "needs the admin role" in r.stderr
+    path.write_text("officers:\n  - name: alice\n    roles: [officer]\n")
+    r = cli("import", "officers", str(path), db=db_path, officer="alice")
+    assert r.returncode == 1 and "admin role from you" in r.stderr
+    assert {o["id"]: o["roles"] for o in json.loads(cli("officer", "list", "--json", db=db_path).stdout)}["alice"] == [
+        "admin",
+        "senior",
+        "officer",
+    ]
+
+
+def test_the_demo_has_officers_in_each_role(tmp_path):
+    from permittui.domain.roles import ROLES
+    from permittui.store.demo import load_demo
+
+    store = init_store(tmp_path / "demo.db", Officer("alice", "alice"))
+    try:
+        for _ in load_demo(store):
+            pass
+        listed = officers.list_officers(store)
+    finally:
+        store.close()
+    for role in ROLES:
+        assert len([o for o in listed if role in o.roles and o.id != "alice"]) >= 1, role
+    deciders = {r[0] for r in q(tmp_path / "demo.db", "SELECT DISTINCT officer FROM decisions")}
+    assert deciders <= {o.id for o in listed if "officer" in o.roles}

@@ -103,6 +103,8 @@ def cmd_import(args: argparse.Namespace) -> int:
     replace_all = getattr(args, "replace_all", False)
     if replace_all and args.what != "screening":
         raise BadInput("--replace-all goes with `import screening`")
+    from permittui.store.officers import import_officers
+
     store = _open(args)
     try:
         if args.what == "screening":
@@ -115,6 +117,7 @@ def cmd_import(args: argparse.Namespace) -> int:
                 "reasons": imports.import_reasons,
                 "conditions": imports.import_conditions,
                 "end-uses": imports.import_end_uses,
+                "officers": import_officers,
             }[args.what]
             result = fn(store, path)
         say(result)

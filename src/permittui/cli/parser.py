@@ -86,7 +86,8 @@ def _init(p: argparse.ArgumentParser) -> None:
 
 def _import(p: argparse.ArgumentParser) -> None:
     p.add_argument(
-        "what", choices=("schedule", "customers", "requests", "screening", "reasons", "conditions", "end-uses")
+        "what",
+        choices=("schedule", "customers", "requests", "screening", "reasons", "conditions", "end-uses", "officers"),
     )
     p.add_argument("file", metavar="FILE")
     p.add_argument(

@@ -45,6 +45,9 @@ def load_demo(store: Store, root: Path | None = None) -> Iterator[str]:
     header = _anchor_doc(demo / "demo.yaml")
     anchor = dt.date.fromisoformat(str(header["anchor"]))
     shift = (today() - anchor).days
+    from permittui.store.officers import import_officers
+
+    yield import_officers(store, demo / "officers.yaml")  # before the history, which they decided
     yield str(imports.import_customers(store, demo / "customers.yaml"))
     yield str(imports.import_screening(store, demo / "screening.csv"))
     requests_doc = _shift(load_document(demo / "requests.yaml", "requests"), shift, ("submitted", "registered"))

@@ -150,3 +150,43 @@ def parse_roles(text: str) -> tuple[str, ...]:
         return R.parse(text)
     except ValueError as e:
         raise BadInput(f"--roles: {e}") from None
+
+
+def import_officers(store: Store, path) -> str:
+    """Register the officers of a file, or bring their roles, OS account and state to what it says
+    (an admin's act; all of it or nothing). Officers the file doesn't name are left as they are."""
+    from permittui.domain.officer_file import officers as parse
+    from permittui.errors import InvalidFile
+    from permittui.formats.records import load_document
+
+    require(store, "officers")
+    entries, problems = parse(load_document(path, "officers"))
+    if problems:
+        raise InvalidFile(problems)
+    added = changed = unchanged = 0
+    with store.write() as conn:
+        for e in entries:
+            old = get(store, e.name)
+            if old is None:
+                record = insert(store, e.name, e.roles, e.os_account)
+                if not e.active:
+                    conn.execute("UPDATE officers SET active = 0 WHERE id = ?", (record.id,))
+                    record = OfficerRecord(record.id, record.name, record.os_account, record.roles, False)
+                store.audit("officer.add", record.id, record.as_dict())
+                added += 1
+                continue
+            new = OfficerRecord(old.id, old.name, e.os_account or old.os_account, e.roles, e.active)
+            if new == old:
+                unchanged += 1
+                continue
+            if old.id == store.officer.id and ("admin" not in new.roles or not new.active):
+                raise Refused(f"{path}: the file takes the admin role from you or disables you; another admin can")
+            conn.execute(
+                "UPDATE officers SET roles = ?, os_account = ?, active = ? WHERE id = ?",
+                (json.dumps(list(new.roles)), new.os_account, int(new.active), old.id),
+            )
+            store.audit("officer.change", old.id, {"before": old.as_dict(), **new.as_dict()})
+            changed += 1
+        if not conn.execute("SELECT 1 FROM officers WHERE active = 1 AND roles LIKE '%\"admin\"%'").fetchone():
+            raise Refused(f"{path}: the file leaves no active admin")
+    return f"officers: {added} added, {changed} changed, {unchanged} unchanged"
