@@ -278,7 +278,7 @@ def table(rows: list[Row]) -> str:
     right = {2, 3, 5, 6, 7}
 
     def line(cells: tuple[str, ...]) -> str:
-        return "  ".join(c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in enumerate(zip(cells, widths)))
+        return "  ".join(c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in enumerate(zip(cells, widths, strict=False)))
 
     return "\n".join([line(head), line(tuple("-" * w for w in widths)), *map(line, body)])
 

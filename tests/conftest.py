@@ -18,8 +18,8 @@ from support import (
     TODAY,
     argv_of,
     copy_db,
-    register_officers,
     permittui_exe,  # noqa: F401
+    register_officers,
     run_in_process,
     run_process,
     stores_on,

@@ -168,7 +168,7 @@ def check_consistent(db: Path, acked: set[int]) -> dict[str, int]:
             assert r["version"] == 1 + len(log), (r["id"], r["version"], len(log))
             assert r["status"] == (log[-1]["status_after"] if log else "pending"), r["id"]
             assert events[r["id"]] == 1 + len(log), r["id"]
-            for before, after in zip(log, log[1:]):
+            for before, after in zip(log, log[1:], strict=False):
                 assert after["request_version"] == before["request_version"] + 1
                 assert after["status_before"] == before["status_after"]
         seqs = [s for (s,) in conn.execute("SELECT seq FROM audit ORDER BY seq")]

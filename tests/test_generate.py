@@ -108,7 +108,7 @@ def test_the_audit_chain_is_valid_and_as_long_as_the_history(generated):
     # Every decision has its audit row, with the decision as decisions.decide records it.
     row = conn.execute("SELECT * FROM decisions WHERE outcome = 'approve-with-conditions' LIMIT 1").fetchone()
     cols = [d[0] for d in conn.execute("SELECT * FROM decisions LIMIT 0").description]
-    decision = dict(zip(cols, row))
+    decision = dict(zip(cols, row, strict=False))
     payloads = [
         json.loads(p)
         for (p,) in conn.execute(
@@ -130,7 +130,7 @@ def test_due_and_flags_are_what_derive_refresh_computes(generated):
         after = conn.execute("SELECT id, due, flags FROM requests ORDER BY id").fetchall()
     finally:
         conn.execute("ROLLBACK")
-    assert changed == 0, [(b, a) for b, a in zip(before, after) if b != a][:5]
+    assert changed == 0, [(b, a) for b, a in zip(before, after, strict=False) if b != a][:5]
     # Every flag occurs (cap, expired grant and screening depend on the final allow-lists and hits).
     seen = 0
     for (bits,) in conn.execute("SELECT DISTINCT flags FROM requests"):
@@ -310,7 +310,7 @@ def _content(path: Path) -> dict[str, list[tuple]]:
 
 def test_the_same_seed_gives_the_same_database_also_from_the_writer_process(tmp_path):
     paths = [tmp_path / "a" / "x.db", tmp_path / "b" / "x.db", tmp_path / "c" / "x.db"]
-    for path, seed, process in zip(paths, (11, 11, 12), (False, True, False)):
+    for path, seed, process in zip(paths, (11, 11, 12), (False, True, False), strict=False):
         generate(
             path, 1500, seed=seed, officer=Officer("o", "o"), progress=False, out=io.StringIO(), writer_process=process
         )

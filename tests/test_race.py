@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 import pytest
-from support import register_officers, permittui_exe
+from support import permittui_exe, register_officers
 
 from permittui.identity import Officer
 from permittui.store import imports
@@ -133,7 +133,7 @@ def test_eight_processes_fifty_requests_exactly_one_decision_each(race_db, tmp_p
     assert len(winner) == N_REQUESTS
 
     wins = losses = 0
-    for name, output in zip(OFFICERS, outputs):
+    for name, output in zip(OFFICERS, outputs, strict=False):
         results = output["results"]
         assert len(results) == N_REQUESTS
         for r in results:
@@ -185,7 +185,7 @@ def test_installed_commands_racing_on_one_request(race_db, tmp_path):
             )
             for name in OFFICERS
         ]
-        results = [(name, *p.communicate(timeout=60), p.returncode) for name, p in zip(OFFICERS, procs)]
+        results = [(name, *p.communicate(timeout=60), p.returncode) for name, p in zip(OFFICERS, procs, strict=False)]
         [(w_officer, w_at)] = _rows(race_db, "SELECT officer, decided_at FROM decisions WHERE request_id = ?", (rid,))
         winners = [r for r in results if r[3] == 0]
         assert len(winners) == 1, results

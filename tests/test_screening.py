@@ -177,7 +177,7 @@ def brute_force(s: Screener, party: str, country: str) -> dict[str, float]:
     from rapidfuzz import fuzz
 
     key, out = normalise(party), {}
-    for (entry_id, _, countries, _), listed_key in zip(s._rows, s.keys):
+    for (entry_id, _, countries, _), listed_key in zip(s._rows, s.keys, strict=False):
         if not key or not listed_key:
             continue
         score = min(fuzz.token_set_ratio(key, listed_key), fuzz.ratio(key, listed_key) + 25)

@@ -716,7 +716,7 @@ class Demo:
         rng.shuffle(offsets)
         n = 0
         for code, keys, use_idx in plan:
-            for key, u in zip(keys, use_idx):
+            for key, u in zip(keys, use_idx, strict=False):
                 status = {"sablepeak": "revoked", "bharat": "suspended"}.get(key, "active")
                 validity = self.schedule[code].get("validity_days", 365)
                 off = min(offsets[n], validity - 20)

@@ -6,7 +6,6 @@ import os
 import pwd
 from dataclasses import dataclass
 
-
 MAX_NAME = 64
 
 

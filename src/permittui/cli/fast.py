@@ -99,7 +99,7 @@ def parse(argv: Sequence[str]) -> SimpleNamespace | None:
         i += 2
     if len(values) != len(positionals):
         return None
-    for name, value in zip(positionals, values):
+    for name, value in zip(positionals, values, strict=False):
         if name in choices and value not in choices[name]:
             return None
         ns[name] = value

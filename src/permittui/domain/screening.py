@@ -93,7 +93,7 @@ class Screener:
     @property
     def names(self) -> list[ListedName]:
         if self._names is None:
-            self._names = [ListedName(e, n, k, c, s) for (e, n, c, s), k in zip(self._rows, self.keys)]
+            self._names = [ListedName(e, n, k, c, s) for (e, n, c, s), k in zip(self._rows, self.keys, strict=False)]
         return self._names
 
     def __len__(self) -> int:

@@ -165,7 +165,7 @@ def customers(doc: Document) -> tuple[list[m.Customer], list[Problem]]:
                 vetting=f.choice("vetting", m.VETTING),
             )
         )
-    _duplicates(doc, "id", [(c.id, r) for c, r in zip(out, doc.records)], problems)
+    _duplicates(doc, "id", [(c.id, r) for c, r in zip(out, doc.records, strict=False)], problems)
     return out, problems
 
 
@@ -333,7 +333,7 @@ def reasons(doc: Document) -> tuple[list[m.ReasonCode], list[Problem]]:
         f = Fields(doc.path, rec, problems)
         f.unknown({"code", "label", "applies_to"})
         out.append(m.ReasonCode(f.text("code", limit=64), f.text("label", limit=300), f.texts("applies_to")))
-    _duplicates(doc, "code", [(r.code, rec) for r, rec in zip(out, doc.records)], problems)
+    _duplicates(doc, "code", [(r.code, rec) for r, rec in zip(out, doc.records, strict=False)], problems)
     return out, problems
 
 
@@ -344,5 +344,5 @@ def conditions(doc: Document) -> tuple[list[m.CannedCondition], list[Problem]]:
         f = Fields(doc.path, rec, problems)
         f.unknown({"code", "text"})
         out.append(m.CannedCondition(f.text("code", limit=64), f.text("text", limit=2000)))
-    _duplicates(doc, "code", [(c.code, rec) for c, rec in zip(out, doc.records)], problems)
+    _duplicates(doc, "code", [(c.code, rec) for c, rec in zip(out, doc.records, strict=False)], problems)
     return out, problems

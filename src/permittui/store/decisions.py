@@ -11,9 +11,9 @@ from typing import Any
 from permittui.domain import lifecycle
 from permittui.domain.clock import add_days, days_between, now_iso, today
 from permittui.domain.lifecycle import Facts
+from permittui.domain.matchform import canonical_id
 from permittui.domain.rules.classify import classify, red_lines, text_issues
 from permittui.errors import BadInput, Refused
-from permittui.domain.matchform import canonical_id
 from permittui.store import derive, officers
 from permittui.store.db import Store
 from permittui.store.rows import dumps, request_from_row

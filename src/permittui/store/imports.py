@@ -204,7 +204,7 @@ def _simple_table(store: Store, path: Path, kind: str, columns: list[str], parse
         raise InvalidFile(problems)
     result = ImportResult(kind)
     with store.write() as conn:
-        existing = {r[0]: dict(zip(columns, r)) for r in conn.execute(f"SELECT {', '.join(columns)} FROM {kind}")}
+        existing = {r[0]: dict(zip(columns, r, strict=False)) for r in conn.execute(f"SELECT {', '.join(columns)} FROM {kind}")}
         rows = []
         for item in items:
             row = {c: getattr(item, c) for c in columns}
@@ -313,11 +313,11 @@ def import_requests(store: Store, path: Path, doc: Document | None = None) -> Im
     new: list[Request] = []
     with store.write() as conn:
         columns = list(request_content(items[0])) if items else []
-        for item, rec in zip(items, doc.records):
+        for item, rec in zip(items, doc.records, strict=False):
             row = conn.execute(f"SELECT {', '.join(columns)} FROM requests WHERE id = ?", (item.id,)).fetchone()
             if row is None:
                 new.append(item)
-            elif dict(zip(columns, row)) == request_content(item):
+            elif dict(zip(columns, row, strict=False)) == request_content(item):
                 result.unchanged += 1
             else:
                 problems.append(

@@ -249,4 +249,4 @@ def list_hits(store: Store, customer_id: str | None = None, *, open_only: bool =
         "at",
         "delisted",
     )
-    return [dict(zip(keys, r)) for r in rows]
+    return [dict(zip(keys, r, strict=False)) for r in rows]

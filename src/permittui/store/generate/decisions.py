@@ -150,7 +150,7 @@ class _DecisionsMixin:
                 users[code].add(ci)
         full = {c for c in self.cap if len(users[c]) >= self.cap[c]}
         turn_on, turn_off = [], []
-        for rowid, mask, predicted in zip(self.cap_rows, self.cap_masks, self.cap_predicted):
+        for rowid, mask, predicted in zip(self.cap_rows, self.cap_masks, self.cap_predicted, strict=False):
             final = any(mask >> b & 1 and code in full for b, code in enumerate(self.capped_codes))
             if final != bool(predicted):
                 (turn_on if final else turn_off).append((rowid,))
@@ -159,7 +159,7 @@ class _DecisionsMixin:
             raise RuntimeError("requests were not written in order; their flags can't be fixed by rowid")
         db.executemany(f"UPDATE requests SET flags = flags | {F.CAP} WHERE rowid = ?", turn_on)
         db.executemany(f"UPDATE requests SET flags = flags & ~{F.CAP} WHERE rowid = ?", turn_off)
-        lapsed = [(rowid,) for rowid, pair in zip(self.renewal_rows, self.renewal_pairs) if pair in expired]
+        lapsed = [(rowid,) for rowid, pair in zip(self.renewal_rows, self.renewal_pairs, strict=False) if pair in expired]
         db.executemany(f"UPDATE requests SET flags = flags | {F.EXPIRED_GRANT} WHERE rowid = ?", lapsed)
 
     # ── decisions ──

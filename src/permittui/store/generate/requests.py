@@ -13,7 +13,6 @@ from json.encoder import encode_basestring as _jstr  # what json.dumps(ensure_as
 from permittui.domain import flags as F
 from permittui.store.generate.helpers import _mix
 from permittui.store.generate.vocab import (
-    end_use_category,
     CHECKPOINTS,
     CONDITIONS_BY_CATEGORY,
     MODEL_VARIANTS,
@@ -31,6 +30,7 @@ from permittui.store.generate.vocab import (
     SECONDARY,
     SPAN_DAYS,
     VAGUE_END_USES,
+    end_use_category,
 )
 from permittui.store.generate.writer import CHANGE_SQL, ENTRY_SQL, REQ_SQL
 from permittui.store.rows import dumps
