@@ -248,7 +248,7 @@ def _subprocess(db: str, size: str, keys: int, filters: list[str], module: str =
         "COLORTERM": "truecolor" if TRUECOLOR else "",
     }
     p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=600)
-    line = next((l for l in p.stdout.splitlines() if l.startswith("@@")), None)
+    line = next((ln for ln in p.stdout.splitlines() if ln.startswith("@@")), None)
     if line is None:
         raise RuntimeError(f"{module} bench session failed:\n{p.stdout[-2000:]}\n{p.stderr[-4000:]}")
     return json.loads(line[2:])

@@ -160,7 +160,7 @@ def bench_generate(opts: argparse.Namespace) -> list[Row]:
     for n in opts.sizes:
         path = OUT / f"gen-{n}.db"
         results = []
-        for i in range(opts.runs or RUNS.get(n, 3)):
+        for _ in range(opts.runs or RUNS.get(n, 3)):
             r = measure([permittui(), "generate", "--requests", str(n), "--db", str(path), "--force"])
             results.append(r)
             _say(
@@ -278,7 +278,9 @@ def table(rows: list[Row]) -> str:
     right = {2, 3, 5, 6, 7}
 
     def line(cells: tuple[str, ...]) -> str:
-        return "  ".join(c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in enumerate(zip(cells, widths, strict=False)))
+        return "  ".join(
+            c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in enumerate(zip(cells, widths, strict=False))
+        )
 
     return "\n".join([line(head), line(tuple("-" * w for w in widths)), *map(line, body)])
 

@@ -125,7 +125,7 @@ def test_fast_parsing_of_the_console_show_and_decide_is_argparse_s():
 
     parser = build_parser()
     sub = next(a for a in parser._actions if a.dest == "command").choices
-    for command, (positionals, options, _) in fast.COMMANDS.items():
+    for command, (_positionals, options, _) in fast.COMMANDS.items():
         known = {o for a in sub[command]._actions for o in a.option_strings} - {"-h", "--help"}
         assert known == set(options) | set(fast.COMMON), command
     top = {o for a in parser._actions for o in a.option_strings} - {"-h", "--help", "--version"}

@@ -223,7 +223,7 @@ def test_racing_countersigns_confirm_once(race_db):
     assert sorted(code for code, _, _ in results) == [0] + [1] * 7, results
     rows = _rows(race_db, "SELECT officer, outcome FROM decisions WHERE request_id = 'R-3' ORDER BY id")
     assert len(rows) == 2 and rows[1][1] == "countersign"
-    for code, out, err in results:
+    for code, _out, err in results:
         if code == 1:
             assert err.count("\n") == 1 and "not awaiting countersign" in err and "Traceback" not in err, err
     assert _rows(race_db, "SELECT status FROM requests WHERE id = 'R-3'") == [("denied",)]

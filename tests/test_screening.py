@@ -15,7 +15,7 @@ from support import table_dump
 from permittui.domain import flags
 from permittui.domain.screening import HIT_SCORE, ListedName, Screener
 from permittui.domain.screening_names import normalise, tokens
-from permittui.errors import InvalidFile, Refused
+from permittui.errors import BadInput, InvalidFile, Refused
 from permittui.formats import csl
 from permittui.store import decisions, imports, screening
 from permittui.store.findings import findings_for
@@ -364,13 +364,15 @@ def test_confirmed_blocks_approval_escalated_needs_countersign(listed_db, store_
     # moving a confirmed hit on is a senior's proposal, in effect once a second senior countersigns
     said = screening.disposition(store, kest, "escalated", "legal to review")
     assert "proposed" in said
-    assert store.conn.execute("SELECT disposition FROM screening_hits WHERE id = ?", (kest,)).fetchone()[0] == "confirmed"
+    assert (
+        store.conn.execute("SELECT disposition FROM screening_hits WHERE id = ?", (kest,)).fetchone()[0] == "confirmed"
+    )
     with pytest.raises(Refused, match="a different senior officer must countersign"):
         screening.disposition(store, kest, None, "", countersign=True)
     screening.disposition(store_as("bob"), kest, None, "", countersign=True)
     result = decisions.decide(store, "R-2", "approve")
     assert result.status == "awaiting_countersign" and "screening hit escalated" in result.why_countersign
-    with pytest.raises(Exception):
+    with pytest.raises(BadInput):
         screening.disposition(store, kest, "maybe", "x")
     with pytest.raises(Refused, match="no screening hit 999"):
         screening.disposition(store, 999, "confirmed", "")

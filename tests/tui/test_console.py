@@ -212,7 +212,7 @@ def test_help_is_generated_from_the_live_keymap(db):
 
     text = drive(db, script, size=(160, 50), config=Config(keymap={"decide.deny": "x"}))
     assert "decide.deny" in text and "Deny" in text
-    line = next(l for l in text.splitlines() if "(decide.deny)" in l)
+    line = next(ln for ln in text.splitlines() if "(decide.deny)" in ln)
     assert " x " in line
 
 

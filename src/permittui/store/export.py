@@ -45,7 +45,10 @@ def export(store: Store, what: str, fmt: str, out: TextIO) -> int:
         return n
     out.write("[")
     for row in cur:
-        record = {c: (json.loads(v) if c in JSON_COLUMNS and isinstance(v, str) else v) for c, v in zip(columns, row, strict=False)}
+        record = {
+            c: (json.loads(v) if c in JSON_COLUMNS and isinstance(v, str) else v)
+            for c, v in zip(columns, row, strict=False)
+        }
         out.write(("," if n else "") + "\n  " + json.dumps(record, ensure_ascii=False))
         n += 1
     out.write("\n]\n")

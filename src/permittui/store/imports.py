@@ -204,7 +204,9 @@ def _simple_table(store: Store, path: Path, kind: str, columns: list[str], parse
         raise InvalidFile(problems)
     result = ImportResult(kind)
     with store.write() as conn:
-        existing = {r[0]: dict(zip(columns, r, strict=False)) for r in conn.execute(f"SELECT {', '.join(columns)} FROM {kind}")}
+        existing = {
+            r[0]: dict(zip(columns, r, strict=False)) for r in conn.execute(f"SELECT {', '.join(columns)} FROM {kind}")
+        }
         rows = []
         for item in items:
             row = {c: getattr(item, c) for c in columns}

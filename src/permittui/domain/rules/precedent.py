@@ -135,7 +135,7 @@ def precedents(
                 c.outcome,
                 _similarity(words, wanted, theirs, same),
                 c.decided_at,
-                _identical(words, lambda: ratio(mine, text), wanted, theirs),
+                _identical(words, lambda text=text: ratio(mine, text), wanted, theirs),
             )
         )
     ranked = sorted(found, key=lambda p: (not p.identical, -p.similarity, p.request_id))

@@ -159,7 +159,9 @@ class _DecisionsMixin:
             raise RuntimeError("requests were not written in order; their flags can't be fixed by rowid")
         db.executemany(f"UPDATE requests SET flags = flags | {F.CAP} WHERE rowid = ?", turn_on)
         db.executemany(f"UPDATE requests SET flags = flags & ~{F.CAP} WHERE rowid = ?", turn_off)
-        lapsed = [(rowid,) for rowid, pair in zip(self.renewal_rows, self.renewal_pairs, strict=False) if pair in expired]
+        lapsed = [
+            (rowid,) for rowid, pair in zip(self.renewal_rows, self.renewal_pairs, strict=False) if pair in expired
+        ]
         db.executemany(f"UPDATE requests SET flags = flags | {F.EXPIRED_GRANT} WHERE rowid = ?", lapsed)
 
     # ── decisions ──

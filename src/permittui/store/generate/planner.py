@@ -124,7 +124,7 @@ class _Generator(_SetupMixin, _RequestsMixin, _DecisionsMixin):
         self.store = None
         self.sink = _Sink(self.path, self.writer_process, self)  # (forks before the side file opens)
         self.side = _Writer(str(self.side_path), None)
-        for kind, name, table, sql in schema:
+        for kind, _name, table, sql in schema:
             if kind == "table" and table in side_tables:
                 self.side.db.execute(sql)
         side_indexes = [sql for kind, name, table, sql in schema if kind == "index" and table in side_tables]
