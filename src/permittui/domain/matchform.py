@@ -78,7 +78,7 @@ def _phrase_key(phrase: str) -> str:
 
 
 @functools.lru_cache(maxsize=64)
-def _joined(text_words: tuple[str, ...]) -> str | None:
+def bound(text_words: tuple[str, ...]) -> str | None:
     """The tokens' keys concatenated, a text's tokens being checked against every red-line phrase
     in turn; None when a symbol token (read as a letter or as nothing) makes it no bound."""
     if any(_symbol_reading(w) is not None for w in text_words):
@@ -100,7 +100,7 @@ def contains_phrase(text_words: tuple[str, ...], phrase: str) -> bool:
     target = _phrase_key(phrase)
     if not target:
         return False
-    joined = _joined(text_words)
+    joined = bound(text_words)
     if joined is not None and target not in joined:
         return False  # every run of tokens is a substring of them all: most phrases end here
     n = len(text_words)

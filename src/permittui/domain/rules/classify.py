@@ -7,7 +7,7 @@ import operator as op
 from typing import Any
 
 from permittui.domain import core_red_lines, metrics
-from permittui.domain.matchform import contains_phrase, words
+from permittui.domain.matchform import bound, contains_phrase, phrase_key, words
 from permittui.domain.metrics import END_USE_METRIC
 from permittui.domain.models import Evaluation, Record, Request, ScheduleEntry
 
@@ -189,7 +189,12 @@ def classify(request: Request, entries: dict[str, ScheduleEntry]) -> tuple[list[
     return sorted(triggered.values(), key=lambda t: t.code), notes
 
 
-def _phrase_found(phrase: str, texts: tuple[tuple[str, ...], ...]) -> bool:
+def _phrase_found(phrase: str, texts: tuple[tuple[str, ...], ...], bounds: tuple[str | None, ...]) -> bool:
+    # bounds: each text's token keys concatenated (matchform.bound): a phrase not in any of them is
+    # in none of the texts, which settles most phrases without a call
+    key = phrase_key(phrase)
+    if all(b is not None and key not in b for b in bounds):
+        return False
     return any(contains_phrase(words, phrase) for words in texts)
 
 
@@ -204,11 +209,12 @@ def red_lines(request: Request, entries: dict[str, ScheduleEntry], triggered: li
     # Read as a person sees them (domain.matchform): invisible characters, look-alike letters,
     # spacing and hyphenation hide no phrase. Each text on its own, so no phrase spans two fields.
     texts = (words(request.end_use or ""), words(request.summary or ""))
+    bounds = tuple(bound(t) for t in texts)
     for entry in entries.values():
         if entry.code in hits:
             continue
         for phrase in entry.red_line_phrases:
-            if _phrase_found(phrase, texts):
+            if _phrase_found(phrase, texts, bounds):
                 hits[entry.code] = RedLine(entry.code, f"declared end use matches the red line phrase {phrase!r}")
                 break
     carried = core_red_lines.carriers(entries)
@@ -224,7 +230,7 @@ def red_lines(request: Request, entries: dict[str, ScheduleEntry], triggered: li
             if reason is None and metric in results and results[metric] is value:
                 reason = f"{metric} = {str(value).lower()} is the core red line {line.title}"
         for phrase in line.phrases:
-            if reason is None and _phrase_found(phrase, texts):
+            if reason is None and _phrase_found(phrase, texts, bounds):
                 reason = f"declared end use matches the core red line phrase {phrase!r}"
         if reason is not None:
             hits[code] = RedLine(code, reason)
