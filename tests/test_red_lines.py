@@ -155,6 +155,17 @@ def test_several_red_lines_each_once():
     assert check("lethal autonomous drones for mass surveillance", "A.9") == ["A.9", "S.9"]
 
 
+def test_a_schedule_changed_in_place_is_read_afresh():
+    # red_lines keeps each schedule's phrase keys; an entry replaced in the same dict is a new schedule
+    r = Request("R-1", "access", "C-1", ("S.1",), "Covert tracking of journalists.", "2026-11-01")
+    entries = {"S.1": entry("S.1")}
+    assert red_lines(r, entries, []) == []
+    entries["S.1"] = entry("S.1", phrases=("covert tracking",))
+    assert [x.code for x in red_lines(r, entries, [])] == ["S.1"]
+    entries["S.1"] = entry("S.1")
+    assert red_lines(r, entries, []) == []
+
+
 def test_a_declared_category_on_a_prohibited_threshold_is_a_red_line():
     r = Request("R-1", "access", "C-1", (), "Analytics.", "2026-11-01", end_use_category="x")
     triggered, _ = classify(r, SCHEDULE)

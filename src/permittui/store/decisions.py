@@ -12,7 +12,7 @@ from permittui.domain import lifecycle
 from permittui.domain.clock import add_days, days_between, now_iso, today
 from permittui.domain.lifecycle import Facts
 from permittui.domain.matchform import canonical_id
-from permittui.domain.rules.classify import classify, red_lines, text_issues
+from permittui.domain.rules.classify import Assessment, assess
 from permittui.errors import BadInput, Refused
 from permittui.store import derive, officers
 from permittui.store.db import Store
@@ -70,12 +70,17 @@ def _load(conn: sqlite3.Connection, request_id: str) -> sqlite3.Row:
 
 def facts_for(conn: sqlite3.Connection, row: sqlite3.Row) -> tuple[Facts, list[str]]:
     """The facts the lifecycle rules need, and the codes a grant would cover."""
+    facts, grant_codes, _ = _facts(conn, row)
+    return facts, grant_codes
+
+
+def _facts(conn: sqlite3.Connection, row: sqlite3.Row) -> tuple[Facts, list[str], Assessment]:
     from permittui.domain.screening import HIT_SCORE
 
     request = request_from_row(row)
     entries = derive.load_entries(conn)
-    triggered, notes = classify(request, entries)
-    reds = red_lines(request, entries, triggered)
+    assessment = assess(request, entries)
+    triggered, notes, reds, unplain = assessment
     today_iso = today().isoformat()
     caps = []
     for t in triggered:
@@ -108,11 +113,11 @@ def facts_for(conn: sqlite3.Connection, row: sqlite3.Row) -> tuple[Facts, list[s
         screening_confirmed=hits.get("confirmed", 0),
         screening_escalated=hits.get("escalated", 0),
         blocking_notes=[": ".join(x for x in (n.code, n.metric, n.problem) if x) for n in notes if n.blocking],
-        unplain_text=[i.message for i in text_issues(request)],
+        unplain_text=[i.message for i in unplain],
         no_category=request.kind == "access" and request.end_use_category is None,
     )
     grant_codes = [t.code for t in triggered if t.trigger != "prohibited"]
-    return facts, grant_codes
+    return facts, grant_codes, assessment
 
 
 def approval_preview(store: Store, request_id: str) -> tuple[str, list[str]]:
@@ -241,8 +246,9 @@ def decide(
 ) -> DecisionResult:
     if outcome == "reverse":
         return reverse(store, request_id, note=note, at=at)
-    officers.require(store, "decide")
     with store.write() as conn:
+        # in the transaction: a role taken away meanwhile can't slip between check and write
+        officers.require(store, "decide")
         row = _load(conn, request_id)
         if expected_version is not None and row["version"] != expected_version:
             raise Refused(
@@ -254,7 +260,7 @@ def decide(
             raise Refused(f"{request_id} is already {row['status'].replace('_', ' ')}: {_who(last)}; nothing recorded")
         reason_codes = _check_reasons(conn, list(reasons))
         conds = _conditions(conn, list(conditions))
-        facts, grant_codes = facts_for(conn, row)
+        facts, grant_codes, assessment = _facts(conn, row)
         ruling = lifecycle.rule(
             facts,
             outcome,
@@ -293,7 +299,7 @@ def decide(
         store.audit(
             "decision", request_id, {**decision, "why_countersign": ruling.why_countersign, "grants": written}, at=at
         )
-        derive.refresh(conn, [request_id])
+        derive.refresh(conn, [request_id], known={request_id: assessment})
     return DecisionResult(
         request_id, decision["id"], outcome, ruling.status_after, version, len(written), tuple(ruling.why_countersign)
     )
@@ -375,8 +381,9 @@ def _same_officer(a: str, b: str) -> bool:
 def countersign(
     store: Store, request_id: str, *, send_back: bool = False, note: str = "", at: str | None = None
 ) -> DecisionResult:
-    officers.require(store, "countersign")
     with store.write() as conn:
+        # in the transaction: a role taken away meanwhile can't slip between check and write
+        officers.require(store, "countersign")
         row = _load(conn, request_id)
         if row["status"] != "awaiting_countersign":
             raise Refused(f"{request_id} is {row['status'].replace('_', ' ')}, not awaiting countersign")
@@ -436,8 +443,9 @@ def countersign(
 
 def reverse(store: Store, request_id: str, *, note: str = "", at: str | None = None) -> DecisionResult:
     """Undo my last decision on a request, before countersign, as a new decision row."""
-    officers.require(store, "decide")
     with store.write() as conn:
+        # in the transaction: a role taken away meanwhile can't slip between check and write
+        officers.require(store, "decide")
         row = _load(conn, request_id)
         last = _last_decision(conn, request_id)
         if last is None or last["outcome"] in ("reverse",):

@@ -5,10 +5,14 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from permittui.domain.clock import today
 from permittui.domain.models import Metric, ScheduleEntry
 from permittui.store.rows import entry_from_row, metric_from_json, request_from_row
+
+if TYPE_CHECKING:
+    from permittui.domain.rules.classify import Assessment
 
 _CHUNK = 500
 
@@ -42,9 +46,12 @@ def load_metrics(conn: sqlite3.Connection) -> dict[str, Metric]:
     return {d["name"]: metric_from_json(d) for d in json.loads(row[0])} if row else {}
 
 
-def refresh(conn: sqlite3.Connection, request_ids: Iterable[str] | None = None) -> int:
+def refresh(
+    conn: sqlite3.Connection, request_ids: Iterable[str] | None = None, known: dict[str, Assessment] | None = None
+) -> int:
     """Recompute due and flags for the given requests (all open ones when None). In the caller's
-    transaction. Returns how many rows changed."""
+    transaction. `known`: assessments the caller made under the schedule in force, by request id
+    (a decision has just made one). Returns how many rows changed."""
     from permittui.domain.rules.queue_state import queue_state  # here: `show` needs only cap_used
 
     entries = load_entries(conn)
@@ -78,8 +85,8 @@ def refresh(conn: sqlite3.Connection, request_ids: Iterable[str] | None = None) 
                     request.kind == "renewal"
                     and request.entries
                     and conn.execute(
-                        f"SELECT 1 FROM grants WHERE customer_id = ? AND code IN ({','.join('?' * len(request.entries))})"
-                        " AND expires < ? LIMIT 1",
+                        "SELECT 1 FROM grants WHERE customer_id = ?"
+                        f" AND code IN ({','.join('?' * len(request.entries))}) AND expires < ? LIMIT 1",
                         (request.customer_id, *request.entries, today_iso),
                     ).fetchone()
                 )
@@ -91,6 +98,7 @@ def refresh(conn: sqlite3.Connection, request_ids: Iterable[str] | None = None) 
                     screening_open=bool(row["screening_open"]),
                     caps_full=caps_full,
                     expired_grant=expired,
+                    assessment=known.get(row["id"]) if known else None,
                 )
                 if due != row["due"] or bits != row["flags"]:
                     conn.execute("UPDATE requests SET due = ?, flags = ? WHERE id = ?", (due, bits, row["id"]))

@@ -34,8 +34,9 @@ def change_grant(store: Store, grant_id: int, action: str, reason: str, *, at: s
         raise Refused(f"to {action} a grant, say why (a reason is required)")
     from permittui.store import officers
 
-    officers.require(store, f"grant_{action}")
     with store.write() as conn:
+        # in the transaction: a role taken away meanwhile can't slip between check and write
+        officers.require(store, f"grant_{action}")
         row = conn.execute("SELECT customer_id, code, status, expires FROM grants WHERE id = ?", (grant_id,)).fetchone()
         if row is None:
             raise Refused(f"no grant {grant_id}")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import operator as op
-from typing import Any
+from typing import Any, NamedTuple
 
 from permittui.domain import core_red_lines, metrics
 from permittui.domain.matchform import bound, contains_phrase, phrase_key, words
@@ -189,13 +189,46 @@ def classify(request: Request, entries: dict[str, ScheduleEntry]) -> tuple[list[
     return sorted(triggered.values(), key=lambda t: t.code), notes
 
 
-def _phrase_found(phrase: str, texts: tuple[tuple[str, ...], ...], bounds: tuple[str | None, ...]) -> bool:
-    # bounds: each text's token keys concatenated (matchform.bound): a phrase not in any of them is
-    # in none of the texts, which settles most phrases without a call
-    key = phrase_key(phrase)
-    if all(b is not None and key not in b for b in bounds):
-        return False
-    return any(contains_phrase(words, phrase) for words in texts)
+class _PhraseTable:
+    """Every red-line phrase of one schedule (the core red lines' too) with its phrase key, built
+    once per schedule object: a decision then tests each key against the texts' bounds with one
+    substring test, and calls contains_phrase only for the few a bound cannot rule out."""
+
+    def __init__(self, entries: dict[str, ScheduleEntry]) -> None:
+        self.entries = entries  # held, so the identity check in _phrase_table can't see a reused id
+        self.ids = _ids(entries)
+        self.schedule = [(e.code, p, phrase_key(p)) for e in entries.values() for p in e.red_line_phrases]
+        self.carried = core_red_lines.carriers(entries)
+        self.core = {line.id: [(p, phrase_key(p)) for p in line.phrases] for line in core_red_lines.CORE_RED_LINES}
+
+
+_table: _PhraseTable | None = None
+
+
+def _ids(entries: dict[str, ScheduleEntry]) -> tuple[int, ...]:
+    return tuple(map(id, entries.values()))
+
+
+def _phrase_table(entries: dict[str, ScheduleEntry]) -> _PhraseTable:
+    global _table
+    table = _table
+    if table is None or table.entries is not entries or table.ids != _ids(entries):
+        table = _table = _PhraseTable(entries)
+    return table
+
+
+def _found(key: str, phrase: str, texts: tuple[tuple[str, ...], ...]) -> bool:
+    return bool(key) and any(contains_phrase(words_, phrase) for words_ in texts)
+
+
+def _candidates(pairs, bounds: tuple[str | None, ...]):
+    # bounds: each text's token keys concatenated (matchform.bound); a phrase whose key is in none
+    # of them is in none of the texts, which rules out nearly every phrase with one substring test.
+    # NUL is in no key, so no key found in the joined bounds spans two texts.
+    if None in bounds:
+        return pairs
+    joined = "\0".join(bounds)  # type: ignore[arg-type]
+    return [p for p in pairs if p[-1] in joined]
 
 
 def red_lines(request: Request, entries: dict[str, ScheduleEntry], triggered: list[Triggered]) -> list[RedLine]:
@@ -210,14 +243,11 @@ def red_lines(request: Request, entries: dict[str, ScheduleEntry], triggered: li
     # spacing and hyphenation hide no phrase. Each text on its own, so no phrase spans two fields.
     texts = (words(request.end_use or ""), words(request.summary or ""))
     bounds = tuple(bound(t) for t in texts)
-    for entry in entries.values():
-        if entry.code in hits:
-            continue
-        for phrase in entry.red_line_phrases:
-            if _phrase_found(phrase, texts, bounds):
-                hits[entry.code] = RedLine(entry.code, f"declared end use matches the red line phrase {phrase!r}")
-                break
-    carried = core_red_lines.carriers(entries)
+    table = _phrase_table(entries)
+    for code, phrase, key in _candidates(table.schedule, bounds):
+        if code not in hits and _found(key, phrase, texts):
+            hits[code] = RedLine(code, f"declared end use matches the red line phrase {phrase!r}")
+    carried = table.carried
     results = {e.metric: e.value for e in request.evaluations}
     for line in core_red_lines.CORE_RED_LINES:
         code = carried.get(line.id) or core_red_lines.pseudo_code(line)
@@ -229,9 +259,24 @@ def red_lines(request: Request, entries: dict[str, ScheduleEntry], triggered: li
         for metric, value in line.evidence:
             if reason is None and metric in results and results[metric] is value:
                 reason = f"{metric} = {str(value).lower()} is the core red line {line.title}"
-        for phrase in line.phrases:
-            if reason is None and _phrase_found(phrase, texts, bounds):
+        for phrase, key in _candidates(table.core[line.id], bounds):
+            if reason is None and _found(key, phrase, texts):
                 reason = f"declared end use matches the core red line phrase {phrase!r}"
         if reason is not None:
             hits[code] = RedLine(code, reason)
     return sorted(hits.values(), key=lambda r: r.code)
+
+
+class Assessment(NamedTuple):
+    """Everything the rules read from one request under one schedule: computed once per decision
+    and shared by the decision's facts and the queue state it leaves behind."""
+
+    triggered: list[Triggered]
+    notes: list[MetricNote]
+    red_lines: list[RedLine]
+    text_issues: list[TextNote]
+
+
+def assess(request: Request, entries: dict[str, ScheduleEntry]) -> Assessment:
+    triggered, notes = classify(request, entries)
+    return Assessment(triggered, notes, red_lines(request, entries, triggered), text_issues(request))

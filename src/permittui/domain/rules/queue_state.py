@@ -6,7 +6,7 @@ from collections.abc import Container
 
 from permittui.domain import flags as f
 from permittui.domain.models import Request, ScheduleEntry
-from permittui.domain.rules.classify import classify, red_lines, text_issues
+from permittui.domain.rules.classify import Assessment, assess
 from permittui.domain.rules.due import due_date
 
 
@@ -19,12 +19,14 @@ def queue_state(
     screening_open: bool = False,
     caps_full: Container[str] = frozenset(),
     expired_grant: bool = False,
+    assessment: Assessment | None = None,
 ) -> tuple[str, int]:
-    triggered, notes = classify(request, entries)
+    """`assessment`: the request's, under `entries`, when the caller has it already."""
+    triggered, notes, reds, unplain = assessment or assess(request, entries)
     bits = 0
-    if any(n.blocking for n in notes) or text_issues(request):
+    if any(n.blocking for n in notes) or unplain:
         bits |= f.UNREADABLE
-    if red_lines(request, entries, triggered):
+    if reds:
         bits |= f.RED_LINE
     if screening_open:
         bits |= f.SCREENING
